@@ -81,6 +81,7 @@ export const S_MMIO_FAULT = 388; // u32 set by the host inside mmioRead/mmioWrit
 export const S_EXCL_VALUE = 392; // i64 value loaded by the last exclusive (low 64 bits)
 export const S_EXCL_VALUE_HI = 400; // i64 high half for pair exclusives
 export const S_TLB_GEN = 408; // u32, the DOM_TLB_GEN this vCPU's TLB was last flushed for
+export const S_EVENT = 412; // u32, the WFE event register (set by SEV/SEVL, exception return)
 export const S_V = 512; // V0..V31, 16 bytes each, little-endian lane order
 export const S_SYSREG = 1024; // u64 array indexed by SR_* below
 

@@ -97,7 +97,7 @@ export function suiteBelongsTo(suite: string, release: string): boolean {
 }
 
 export interface MirrorChoice {
-  /** Base URL of the archive, without trailing slash ("http://deb.debian.org/debian"). */
+  /** Base URL of the archive, without trailing slash ("http://mirror.example/debian"). */
   mirror: string;
   release: string;
   /** The release first, then the other suites of that release listed for the mirror (updates, ...). */

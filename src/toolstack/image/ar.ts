@@ -1,6 +1,7 @@
 // The common ar archive format (ar(5), "common" System V/GNU layout) as used by .deb files (deb(5)): the magic
 // "!<arch>\n", then members each with a 60-byte header and data padded to an even offset.
 
+import { concatBytes } from './bytes.js';
 import { ArchiveFormatError } from './errors.js';
 
 const AR_MAGIC = '!<arch>\n';
@@ -78,16 +79,4 @@ export function writeAr(members: Array<Pick<ArMember, 'name' | 'data'> & Partial
     if (member.data.length & 1) parts.push(new Uint8Array([0x0a]));
   }
   return concatBytes(parts);
-}
-
-export function concatBytes(parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

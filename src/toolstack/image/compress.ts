@@ -4,6 +4,7 @@
 import xzDecompress from 'xz-decompress';
 import { decompress as zstdDecompress } from 'fzstd';
 import { gunzipSync } from 'fflate';
+import { plainBuffer } from './bytes.js';
 import { ArchiveFormatError } from './errors.js';
 
 export type Compression = 'xz' | 'zst' | 'gz' | 'none';
@@ -43,7 +44,7 @@ export async function decompress(data: Uint8Array, compression: Compression, wha
 
 // xz-decompress wraps xz-embedded (WebAssembly) behind a web ReadableStream, which Node and browsers both have.
 async function unxz(data: Uint8Array): Promise<Uint8Array> {
-  const input = new Blob([data]).stream();
+  const input = new Blob([plainBuffer(data)]).stream();
   const output = new xzDecompress.XzReadableStream(input);
   return new Uint8Array(await new Response(output).arrayBuffer());
 }

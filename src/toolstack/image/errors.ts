@@ -12,10 +12,14 @@ export class HashMismatchError extends ImageError {
     readonly file: string,
     readonly expected: string,
     readonly actual: string,
-    hint = 'the mirror (or a proxy in between) served a damaged or stale file; try again later or pick another ' +
-      'mirror with --mirror URL or TSXEN_DEBIAN_MIRROR',
+    sizes?: { expected: number; actual: number },
   ) {
-    super(`${file}: SHA256 mismatch: expected ${expected}, got ${actual}; ${hint}`);
+    const size = sizes === undefined || sizes.expected === sizes.actual ? '' : ` (expected ${sizes.expected} bytes, got ${sizes.actual})`;
+    super(
+      `${file}: SHA256 mismatch: expected ${expected}, got ${actual}${size}; the file was refused. The mirror (or ` +
+        'a proxy in between) served a damaged or stale file: try again later, or pick another mirror with ' +
+        '--mirror URL or TSXEN_DEBIAN_MIRROR',
+    );
   }
 }
 

@@ -1,0 +1,18 @@
+// host/main.ts - the `tsxen` process: wires Node adapters into the toolstack CLI (bin/tsxen.mjs runs this).
+
+import { readFileSync } from 'node:fs';
+import { setLogSink } from '../base/log.js';
+import { runCli, type CliHost } from '../toolstack/cli/main.js';
+import { nodeImageCommandHost } from './image-host.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  setLogSink((level, source, message) => process.stderr.write(`tsxen: ${level}: ${source}: ${message}\n`),
+    process.env.TSXEN_DEBUG ? 'debug' : 'info');
+  const host: CliHost = { ...nodeImageCommandHost(), version: packageVersion() };
+  return runCli(argv, host);
+}

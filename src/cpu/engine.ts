@@ -34,6 +34,7 @@ interface EngineExports {
   flushTlb(vcpu: number): void;
   guestToHost(vcpu: number, va: bigint, acc: number, regime: number): bigint;
   physToHost(pa: bigint): bigint;
+  injectSync(vcpu: number, ec: number, iss: number, ret: bigint): void;
 }
 
 export interface EngineOptions {
@@ -110,6 +111,11 @@ export class Engine {
 
   flushTlb(vcpu: number): void {
     this.exports.flushTlb(vcpu);
+  }
+
+  /** Take a synchronous exception on `vcpu` as if caused by the instruction at `ret` (ESR class `ec`). */
+  injectSync(vcpu: number, ec: number, iss: number, ret: bigint): void {
+    this.exports.injectSync(vcpu, ec, iss, ret);
   }
 
   /** Tell every vCPU that the P2M changed (they flush their soft TLBs before running again). */

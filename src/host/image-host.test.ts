@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'fflate';
 import { type ImageCommandHost } from '../toolstack/cli/image.js';
 import { runCli } from '../toolstack/cli/main.js';
+import { testCliHost } from '../toolstack/cli/testing.js';
 
-const imageCommand = (argv: string[], host: ImageCommandHost) => runCli(['image', ...argv], { ...host, version: '0' });
+const imageCommand = (argv: string[], host: ImageCommandHost) => runCli(['image', ...argv], testCliHost(host));
 import { fetchImages } from '../toolstack/image/fetch-images.js';
 import { buildFakeArchive, fakeBusyboxDeb, fakeDebPath, guestArchiveSuites } from '../toolstack/image/testing/fake-archive.js';
 import { defaultCacheDir, NodeImageHost } from './image-host.js';

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { setLogSink } from '../base/log.js';
 import { runCli, type CliHost } from '../toolstack/cli/main.js';
 import { nodeImageCommandHost } from './image-host.js';
+import { createEngine } from './engine-loader.js';
+import { attachStdioConsole, nodeClock, nodeSchedulerHost, readFileBytes } from './node-platform.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -13,6 +15,14 @@ function packageVersion(): string {
 export async function main(argv: string[]): Promise<number> {
   setLogSink((level, source, message) => process.stderr.write(`tsxen: ${level}: ${source}: ${message}\n`),
     process.env.TSXEN_DEBUG ? 'debug' : 'info');
-  const host: CliHost = { ...nodeImageCommandHost(), version: packageVersion() };
+  const host: CliHost = {
+    ...nodeImageCommandHost(),
+    version: packageVersion(),
+    createEngine,
+    clock: nodeClock,
+    scheduler: nodeSchedulerHost,
+    readFile: readFileBytes,
+    attachConsole: attachStdioConsole,
+  };
   return runCli(argv, host);
 }

@@ -2,17 +2,21 @@
 
 import {
   S_EL, S_SPSEL, S_DAIF, S_EXCL_ADDR, S_CNTFRQ, S_VCPU_ID, SR_SCTLR_EL1, SR_MIDR_EL1, SR_MPIDR_EL1,
-  VCPU_STRIDE, VCPU_BASE,
+  VCPU_STRIDE, VCPU_BASE, S_PC,
 } from "../layout";
-import { selectVcpu, setSysreg } from "./state";
+import { selectVcpu, setSysreg, npc } from "./state";
+import { takeException, VEC_SYNC } from "./exception";
 import { tlbFlushAll, p2m } from "./memory";
 import { translate } from "./mmu";
 import { mmuPa, mmuFsc } from "./mmu";
 
 export { run } from "./interp";
 
-/** SCTLR_EL1 bits that are RES1 in ARMv8.0 (Arm ARM D17.2.118): 29, 28, 23, 22, 20, 11. */
-const SCTLR_RES1: u64 = 0x30d00800;
+/**
+ * SCTLR_EL1 bits that are RES1 in ARMv8.0 (Arm ARM D17.2.118): 29, 28, 23, 22, 20, 11, and ITD (7) and SED (8),
+ * which are RES1 when EL0 cannot use AArch32.
+ */
+const SCTLR_RES1: u64 = 0x30d00980;
 
 /** Put vCPU `index` in its reset state: EL1h, interrupts masked, MMU off, registers zero. */
 export function resetVcpu(index: u32): void {
@@ -54,4 +58,14 @@ export function guestToHost(index: u32, va: u64, acc: u32, regime: u32): i64 {
 export function physToHost(pa: u64): i64 {
   const host = p2m(pa);
   return host == 0xffffffff ? -1 : <i64>host;
+}
+
+/**
+ * Deliver a synchronous exception to vCPU `index` as if the instruction at `ret` caused it (the hypervisor
+ * injects an Undefined Instruction for an HVC it does not recognise, as Xen's inject_undef_exception does).
+ */
+export function injectSync(index: u32, ec: u32, iss: u32, ret: u64): void {
+  selectVcpu(index);
+  takeException(VEC_SYNC, (ec << 26) | (1 << 25) | (iss & 0x1ffffff), true, ret);
+  store<u64>(VCPU_BASE + index * VCPU_STRIDE + S_PC, npc);
 }

@@ -67,7 +67,7 @@ export function tlbFlushAll(): void {
 export function tlbFlushVa(va: u64): void {
   const idx = (<u32>(va >> 12) & (TLB_ENTRIES - 1)) * TLB_ENTRY;
   const base = TLB_BASE + vcpuIndex * TLB_STRIDE;
-  for (let r: u32 = 0; r < TLB_REGIMES; r++) {
+  for (let r: u32 = 0; r < <u32>TLB_REGIMES; r++) {
     const e = base + r * TLB_REGIME_SIZE + idx;
     store<u64>(e, TLB_INVALID);
     store<u64>(e, TLB_INVALID, 8);
@@ -214,7 +214,7 @@ function ramAccess(host: u32, size: u32, isWrite: bool, value: u64): u64 {
 function mmioAccess(va: u64, pa: u64, size: u32, isWrite: bool, value: u64): u64 {
   store<u32>(cpu + S_MMIO_FAULT, 0);
   let r: u64 = 0;
-  if (isWrite) hostMmioWrite(vcpuIndex, pa, size, value);
+  if (isWrite) hostMmioWrite(vcpuIndex, pa, size, size == 8 ? value : value & ((<u64>1 << (size << 3)) - 1));
   else r = hostMmioRead(vcpuIndex, pa, size);
   checkIrq = true;
   if (load<u32>(cpu + S_MMIO_FAULT) != 0) {

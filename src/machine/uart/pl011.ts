@@ -16,6 +16,8 @@ const CR_UARTEN = 1 << 0, CR_TXE = 1 << 8, CR_RXE = 1 << 9;
 const INT_RX = 1 << 4, INT_TX = 1 << 5, INT_RT = 1 << 6;
 const INT_ALL = 0x7ff;
 const FIFO_DEPTH = 32;
+// Firmware (U-Boot, UEFI) leaves the console UART enabled, and Linux's earlycon relies on it: start that way
+const FIRMWARE_CR = CR_UARTEN | CR_TXE | CR_RXE;
 // UARTPeriphID0-3 and UARTPCellID0-3 at 0xFE0-0xFFC (3.3.16-3.3.17): part 0x011, designer 0x41, revision r1p5
 const ID_REGS = [0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1];
 
@@ -42,7 +44,7 @@ export interface Pl011State {
 
 export class Pl011 {
   private s: Pl011State = {
-    rxFifo: [], backlog: [], ris: 0, imsc: 0, lcrH: 0, cr: CR_TXE | CR_RXE, ibrd: 0, fbrd: 0, ifls: 0x12, ilpr: 0,
+    rxFifo: [], backlog: [], ris: 0, imsc: 0, lcrH: 0, cr: FIRMWARE_CR, ibrd: 0, fbrd: 0, ifls: 0x12, ilpr: 0,
     dmacr: 0,
   };
   private irqLevel = false;

@@ -5,8 +5,9 @@ import { buildFakeArchive, guestArchiveSuites } from '../image/testing/fake-arch
 import { MemoryImageHost } from '../image/testing/memory-host.js';
 import { type ImageCommandHost } from './image.js';
 import { runCli } from './main.js';
+import { testCliHost } from './testing.js';
 
-const imageCommand = (argv: string[], host: ImageCommandHost) => runCli(['image', ...argv], { ...host, version: '0' });
+const imageCommand = (argv: string[], host: ImageCommandHost) => runCli(['image', ...argv], testCliHost(host));
 
 const MIRROR = 'http://127.0.0.1:9/debian';
 

@@ -1,16 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, type CliHost } from './main.js';
+import { runCli } from './main.js';
+import { testCliHost } from './testing.js';
 
 function host() {
   const out: string[] = [];
   const err: string[] = [];
-  const h: CliHost = {
-    version: '9.9.9',
-    stdout: l => out.push(l),
-    stderr: l => err.push(l),
-    imageHost: () => { throw new Error('not used'); },
-  };
+  const h = testCliHost({ version: '9.9.9', stdout: l => out.push(l), stderr: l => err.push(l) });
   return { h, out, err };
 }
 

@@ -3,9 +3,10 @@
 // commander's; output goes through the injected host so the CLI runs the same under tests.
 
 import { Command, CommanderError } from 'commander';
-import { registerImageCommand, type ImageCommandHost } from './image.js';
+import { registerImageCommand } from './image.js';
+import { registerRunCommand, type RunCommandHost } from './run.js';
 
-export interface CliHost extends ImageCommandHost {
+export interface CliHost extends RunCommandHost {
   version: string;
 }
 
@@ -23,6 +24,7 @@ export async function runCli(argv: string[], host: CliHost): Promise<number> {
       writeErr: s => host.stderr(s.replace(/\n$/, '')),
     });
   registerImageCommand(program, host, done);
+  registerRunCommand(program, host, done);
   if (argv.length === 0) {
     program.outputHelp();
     return 2;

@@ -26,33 +26,31 @@ export class Logger {
   error(m: string): void { this.log('error', m); }
 }
 
+/** Where a RateLimitedLog's lines go (usually `line => logger.warn(line)`). */
+export type LineSink = (line: string) => void;
+
 /**
- * Passes at most `burst` messages per `intervalMs`, then counts what it dropped and reports the count with the
- * next message that passes. The clock is injected so tests are deterministic.
+ * Log lines about guest mistakes without letting a guest flood the host log: each kind of message (its key)
+ * is printed the first `burst` times, then only at the 2^k-th occurrence with the running count.
  */
-export class RateLimitedLogger {
-  private windowStart = -Infinity;
-  private inWindow = 0;
-  private dropped = 0;
+export class RateLimitedLog {
+  private readonly counts = new Map<string, number>();
+
   constructor(
-    private readonly logger: Logger,
-    private readonly burst = 10,
-    private readonly intervalMs = 5000,
-    private readonly now: () => number = () => Date.now(),
+    private readonly sink: LineSink,
+    private readonly burst = 8,
   ) {}
-  log(level: LogLevel, message: string): void {
-    const t = this.now();
-    if (t - this.windowStart >= this.intervalMs) {
-      this.windowStart = t;
-      this.inWindow = 0;
-    }
-    if (this.inWindow >= this.burst) {
-      this.dropped++;
-      return;
-    }
-    this.inWindow++;
-    const suffix = this.dropped ? ` (${this.dropped} similar messages suppressed)` : '';
-    this.dropped = 0;
-    this.logger.log(level, message + suffix);
+
+  warn(key: string, message: string | (() => string)): void {
+    const n = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, n);
+    if (n > this.burst && (n & (n - 1)) !== 0) return;
+    const text = typeof message === 'string' ? message : message();
+    this.sink(n > this.burst ? `${text} (seen ${n} times)` : text);
+  }
+
+  /** How often `key` was reported (tests and statistics). */
+  count(key: string): number {
+    return this.counts.get(key) ?? 0;
   }
 }

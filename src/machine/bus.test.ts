@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ACCESS_32, ACCESS_64, MmioBus, MmioBusError, RateLimitedLog, type MmioDevice } from './bus.js';
+import { ACCESS_32, ACCESS_64, MmioBus, MmioBusError, type MmioDevice } from './bus.js';
+import { RateLimitedLog } from '../base/log.js';
 
 class Recorder implements MmioDevice {
   readonly accessSizes = ACCESS_32 | ACCESS_64;

@@ -3,6 +3,8 @@
 // a width or alignment a register does not support) never becomes a host exception: holes go to `onHole`
 // (the machine turns them into a guest data abort), bad widths are RAZ/WI with a rate-limited log line.
 
+import type { RateLimitedLog } from '../base/log.js';
+
 /** Access widths, OR-ed into MmioDevice.accessSizes (the value is the width in bytes). */
 export const ACCESS_8 = 1;
 export const ACCESS_16 = 2;
@@ -17,34 +19,6 @@ export interface MmioDevice {
   /** `offset` from the window base; `size` 1, 2, 4 or 8; the result is zero-extended. */
   read(offset: number, size: number, vcpu: number): bigint;
   write(offset: number, size: number, value: bigint, vcpu: number): void;
-}
-
-export type LogSink = (line: string) => void;
-
-/**
- * Log lines about guest mistakes without letting a guest flood the host log: each kind of message (its key)
- * is printed the first `burst` times, then only at the 2^k-th occurrence with the running count.
- */
-export class RateLimitedLog {
-  private readonly counts = new Map<string, number>();
-
-  constructor(
-    private readonly sink: LogSink,
-    private readonly burst = 8,
-  ) {}
-
-  warn(key: string, message: string | (() => string)): void {
-    const n = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, n);
-    if (n > this.burst && (n & (n - 1)) !== 0) return;
-    const text = typeof message === 'string' ? message : message();
-    this.sink(n > this.burst ? `${text} (seen ${n} times)` : text);
-  }
-
-  /** How often `key` was reported (tests and statistics). */
-  count(key: string): number {
-    return this.counts.get(key) ?? 0;
-  }
 }
 
 export class MmioBusError extends Error {}

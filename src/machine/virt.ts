@@ -6,7 +6,8 @@ import { Logger } from '../base/log.js';
 import type { Engine, EngineHooks } from '../cpu/engine.js';
 import { UnimplementedLog } from '../cpu/unimplemented-log.js';
 import { SR_MPIDR_EL1, S_CNTFRQ } from '../cpu/layout.js';
-import { ACCESS_16, ACCESS_32, ACCESS_8, MmioBus, RateLimitedLog, type MmioDevice } from './bus.js';
+import { ACCESS_16, ACCESS_32, ACCESS_8, MmioBus, type MmioDevice } from './bus.js';
+import { RateLimitedLog } from '../base/log.js';
 import { Gicv3, xenMpidr } from './gic/gicv3.js';
 import {
   GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICR0_BASE, GUEST_PL011_BASE, GUEST_PL011_SIZE, GUEST_PL011_SPI,

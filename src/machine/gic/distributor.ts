@@ -4,7 +4,8 @@
 // live in the Redistributors, so their GICD copies are RAZ/WI.
 
 import * as G from '../../abi/arm/gicv3.js';
-import { ACCESS_32, ACCESS_64, ACCESS_8, type MmioDevice, type RateLimitedLog } from '../bus.js';
+import { ACCESS_32, ACCESS_64, ACCESS_8, type MmioDevice } from '../bus.js';
+import type { RateLimitedLog } from '../../base/log.js';
 import { BAD_WIDTH, bankRead, bankWrite, IrqBank, NOT_MINE, type IrqBankState } from './irq.js';
 
 /** Route target of an SPI: a vCPU index, or one of these. */

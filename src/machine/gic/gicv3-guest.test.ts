@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import { Engine, ExitReason } from '../../cpu/engine.js';
 import { RAM_BASE_PA } from '../../cpu/layout.js';
 import { createEngine } from '../../host/engine-loader.js';
-import { MmioBus, RateLimitedLog } from '../bus.js';
+import { MmioBus } from '../bus.js';
+import { RateLimitedLog } from '../../base/log.js';
 import { ArchTimer, VTIMER_PPI } from '../timer/arch-timer.js';
 import { Gicv3 } from './gicv3.js';
 

@@ -7,7 +7,8 @@ import { GIC_PPI_BASE, GIC_SPI_BASE, GICD_SIZE, GICR_STRIDE, ICC_SGIR_AFF1_SHIFT
   ICC_SGIR_AFF3_SHIFT, ICC_SGIR_INTID_SHIFT, ICC_SGIR_IRM, ICC_SGIR_RS_SHIFT, ICC_SGIR_TARGETLIST_MASK,
   INTID_SPURIOUS } from '../../abi/arm/gicv3.js';
 import { IRQ_LINE_FIQ, IRQ_LINE_IRQ } from '../../cpu/layout.js';
-import type { MmioBus, RateLimitedLog } from '../bus.js';
+import type { MmioBus } from '../bus.js';
+import type { RateLimitedLog } from '../../base/log.js';
 import {
   Gicv3CpuInterface, type CpuInterfaceHost, type CpuInterfaceState, type CpuRegisterPort,
 } from './cpu-interface.js';

@@ -4,7 +4,8 @@
 // CPU by walking the frames and comparing GICR_TYPER's affinity with its MPIDR until GICR_TYPER.Last.
 
 import * as G from '../../abi/arm/gicv3.js';
-import { ACCESS_32, ACCESS_64, ACCESS_8, type MmioDevice, type RateLimitedLog } from '../bus.js';
+import { ACCESS_32, ACCESS_64, ACCESS_8, type MmioDevice } from '../bus.js';
+import type { RateLimitedLog } from '../../base/log.js';
 import { GIC_IIDR, gicIdRegister } from './distributor.js';
 import { BAD_WIDTH, bankRead, bankWrite, IrqBank, NOT_MINE, type IrqBankState } from './irq.js';
 

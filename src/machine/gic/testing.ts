@@ -4,7 +4,8 @@
 
 import * as G from '../../abi/arm/gicv3.js';
 import * as R from '../../abi/arm/sysreg.js';
-import { MmioBus, RateLimitedLog } from '../bus.js';
+import { MmioBus } from '../bus.js';
+import { RateLimitedLog } from '../../base/log.js';
 import { Gicv3, type GicEnginePort, type Gicv3Options } from './gicv3.js';
 
 export const GICD_BASE = 0x0300_1000n;

@@ -4,7 +4,7 @@
 
 import { Logger } from '../base/log.js';
 import { ExitReason, type Engine } from '../cpu/engine.js';
-import { SR_MPIDR_EL1 } from '../cpu/layout.js';
+import { SR_ELR_EL1, SR_ESR_EL1, SR_FAR_EL1, SR_MPIDR_EL1, S_EL } from '../cpu/layout.js';
 import type { VirtMachine } from '../machine/virt.js';
 import { psciCall, type PsciDomain, type VcpuPower } from './vpsci.js';
 
@@ -71,7 +71,14 @@ export class Domain implements PsciDomain {
   /** Run vCPU `i` for one slice and handle why it stopped. */
   runSlice(i: number): void {
     const e = this.engine;
-    const exit = e.run(i, this.sliceBudget);
+    let exit: ExitReason;
+    try {
+      exit = e.run(i, this.sliceBudget);
+    } catch (err) {
+      // A trap inside the engine (a broken invariant) stops this domain only, never the host process
+      this.crash(`vcpu${i}: CPU engine failure (${(err as Error).message}) at ${this.where(i)}`);
+      return;
+    }
     switch (exit) {
       case ExitReason.Budget:
       case ExitReason.Request:
@@ -89,11 +96,19 @@ export class Domain implements PsciDomain {
         this.firmwareCall(i);
         return;
       case ExitReason.Halt:
-        this.crash(`vcpu${i} halted by the CPU engine at pc 0x${e.pc(i).toString(16)}`);
+        this.crash(`vcpu${i} halted by the CPU engine at ${this.where(i)}`);
         return;
       default:
         this.crash(`vcpu${i}: unknown engine exit ${exit as number}`);
     }
+  }
+
+  /** Where vCPU `i` is, for crash reports: PC, exception level and the last exception's syndrome. */
+  where(i: number): string {
+    const e = this.engine;
+    const hex = (v: bigint) => '0x' + v.toString(16);
+    return `pc ${hex(e.pc(i))} (EL${e.u32(i, S_EL)}), last exception: ESR_EL1 ${hex(e.sysreg(i, SR_ESR_EL1))} ` +
+      `FAR_EL1 ${hex(e.sysreg(i, SR_FAR_EL1))} ELR_EL1 ${hex(e.sysreg(i, SR_ELR_EL1))}`;
   }
 
   private handleHvc(i: number, imm: number): void {

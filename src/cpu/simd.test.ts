@@ -51,7 +51,11 @@ const CASES: SimdCase[] = [
       0x5ee20c20, // sqadd d0, d1, d2
       0x7ee40c83, // uqadd d3, d4, d4
     ],
-    v: { 0: 'ffffffffffffffffffffffffffffffff', 1: '00000000000000007fffffffffffffff', 2: '00000000000000000000000000000001', 3: 'ffffffffffffffffffffffffffffffff', 4: 'ffffffffffffffff8000000000000000' },
+    v: {
+      0: 'ffffffffffffffffffffffffffffffff', 1: '00000000000000007fffffffffffffff',
+      2: '00000000000000000000000000000001', 3: 'ffffffffffffffffffffffffffffffff',
+      4: 'ffffffffffffffff8000000000000000',
+    },
     expect: { 0: '00000000000000007fffffffffffffff', 3: '0000000000000000ffffffffffffffff' },
     fpsrAfter: 0x8000000,
   },
@@ -82,8 +86,15 @@ const CASES: SimdCase[] = [
       0x6e65b483, // sqrdmulh v3.8h, v4.8h, v5.8h
       0x5f75c886, // sqdmulh h6, h4, v5.h[7]
     ],
-    v: { 1: '80000000800000007fffffff80000000', 2: '800000007fffffff7fffffff00000002', 4: '800080007fff4000c0000001ffff8000', 5: '80007fff7fff4000400080007fff8000', 6: 'ffffffffffffffffffffffffffffffff' },
-    expect: { 0: '7fffffff800000017ffffffefffffffe', 3: '7fff80017ffe2000e000ffffffff7fff', 6: '00000000000000000000000000007fff' },
+    v: {
+      1: '80000000800000007fffffff80000000', 2: '800000007fffffff7fffffff00000002',
+      4: '800080007fff4000c0000001ffff8000', 5: '80007fff7fff4000400080007fff8000',
+      6: 'ffffffffffffffffffffffffffffffff',
+    },
+    expect: {
+      0: '7fffffff800000017ffffffefffffffe', 3: '7fff80017ffe2000e000ffffffff7fff',
+      6: '00000000000000000000000000007fff',
+    },
     fpsrAfter: 0x8000000,
   },
   {
@@ -93,8 +104,14 @@ const CASES: SimdCase[] = [
       0x0ea29023, // sqdmlal v3.2d, v1.2s, v2.2s
       0x4e65d0a4, // sqdmull2 v4.4s, v5.8h, v5.8h
     ],
-    v: { 1: '00000000000000008000000000000003', 2: '00000000000000008000000000000005', 3: '80000000000000007fffffffffffffff', 5: '80000001800000020000000000000000' },
-    expect: { 0: '7fffffffffffffff000000000000001e', 3: 'ffffffffffffffff7fffffffffffffff', 4: '7fffffff000000027fffffff00000008' },
+    v: {
+      1: '00000000000000008000000000000003', 2: '00000000000000008000000000000005',
+      3: '80000000000000007fffffffffffffff', 5: '80000001800000020000000000000000',
+    },
+    expect: {
+      0: '7fffffffffffffff000000000000001e', 3: 'ffffffffffffffff7fffffffffffffff',
+      4: '7fffffff000000027fffffff00000008',
+    },
     fpsrAfter: 0x8000000,
   },
   {
@@ -106,8 +123,16 @@ const CASES: SimdCase[] = [
       0x6ee65c25, // uqrshl v5.2d, v1.2d, v6.2d
       0x4ea95d07, // sqrshl v7.4s, v8.4s, v9.4s
     ],
-    v: { 1: 'c0000000000000018000000000000001', 2: '00000000000000c000000000000000ff', 6: '00000000000000400000000000000001', 8: '7fffffff80000001000000030000000b', 9: '000000ff000000e1000000fe000000fd' },
-    expect: { 0: '0000000000000000c000000000000001', 3: '00000000000000014000000000000001', 4: 'ffffffffffffffffc000000000000000', 5: 'ffffffffffffffffffffffffffffffff', 7: '40000000ffffffff0000000100000001' },
+    v: {
+      1: 'c0000000000000018000000000000001', 2: '00000000000000c000000000000000ff',
+      6: '00000000000000400000000000000001', 8: '7fffffff80000001000000030000000b',
+      9: '000000ff000000e1000000fe000000fd',
+    },
+    expect: {
+      0: '0000000000000000c000000000000001', 3: '00000000000000014000000000000001',
+      4: 'ffffffffffffffffc000000000000000', 5: 'ffffffffffffffffffffffffffffffff',
+      7: '40000000ffffffff0000000100000001',
+    },
     fpsrAfter: 0x8000000,
   },
   {
@@ -117,8 +142,14 @@ const CASES: SimdCase[] = [
       0x4f403422, // srsra v2.2d, v1.2d, #64
       0x4f202483, // srshr v3.4s, v4.4s, #32
     ],
-    v: { 0: 'ffffffffffffffffffffffffffffffff', 1: '7fffffff8000000080000000ffffffff', 2: '00000000000000010000000000000001', 4: '80000000ffffffff7fffffff00000001' },
-    expect: { 0: '00000000000000000000000000000001', 2: '00000000000000010000000000000001', 3: '00000000000000000000000000000000' },
+    v: {
+      0: 'ffffffffffffffffffffffffffffffff', 1: '7fffffff8000000080000000ffffffff',
+      2: '00000000000000010000000000000001', 4: '80000000ffffffff7fffffff00000001',
+    },
+    expect: {
+      0: '00000000000000000000000000000001', 2: '00000000000000010000000000000001',
+      3: '00000000000000000000000000000000',
+    },
     fpsrAfter: 0x0,
   },
   {
@@ -129,8 +160,14 @@ const CASES: SimdCase[] = [
       0x2f108c23, // sqrshrun v3.4h, v1.4s, #16
       0x7f3f9424, // uqshrn s4, d1, #1
     ],
-    v: { 1: '7fff0004fffc03fc040480000003ffff', 2: '00ff0080ff807f80807f0000ffff8000', 3: 'ffffffffffffffffffffffffffffffff', 4: 'ffffffffffffffffffffffffffffffff' },
-    expect: { 0: '0101007f800000807f01007f7f800000', 3: '00000000000000007fff000004050004', 4: '000000000000000000000000ffffffff' },
+    v: {
+      1: '7fff0004fffc03fc040480000003ffff', 2: '00ff0080ff807f80807f0000ffff8000',
+      3: 'ffffffffffffffffffffffffffffffff', 4: 'ffffffffffffffffffffffffffffffff',
+    },
+    expect: {
+      0: '0101007f800000807f01007f7f800000', 3: '00000000000000007fff000004050004',
+      4: '000000000000000000000000ffffffff',
+    },
     fpsrAfter: 0x8000000,
   },
   {
@@ -151,8 +188,16 @@ const CASES: SimdCase[] = [
       0x4e0373c5, // tbx v5.16b, {v30.16b, v31.16b, v0.16b, v1.16b}, v3.16b
       0x0e031046, // tbx v6.8b, {v2.16b}, v3.8b
     ],
-    v: { 1: '0f0e0d0c0b0a09080706050403020100', 2: '1f1e1d1c1b1a19181716151413121110', 3: '000f101f202f303f40ff051525354580', 4: 'ffffffffffffffffffffffffffffffff', 5: 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee', 6: 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee', 30: '2f2e2d2c2b2a29282726252423222120', 31: '3f3e3d3c3b3a39383736353433323130' },
-    expect: { 0: '000f0000000000000000050000000000', 4: '00000000000000000000051500000000', 5: '202f303f0000000feeee25350505eeee', 6: '0000000000000000eeee15eeeeeeeeee' },
+    v: {
+      1: '0f0e0d0c0b0a09080706050403020100', 2: '1f1e1d1c1b1a19181716151413121110',
+      3: '000f101f202f303f40ff051525354580', 4: 'ffffffffffffffffffffffffffffffff',
+      5: 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee', 6: 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee',
+      30: '2f2e2d2c2b2a29282726252423222120', 31: '3f3e3d3c3b3a39383736353433323130',
+    },
+    expect: {
+      0: '000f0000000000000000050000000000', 4: '00000000000000000000051500000000',
+      5: '202f303f0000000feeee25350505eeee', 6: '0000000000000000eeee15eeeeeeeeee',
+    },
     fpsrAfter: 0x0,
   },
   {
@@ -164,8 +209,17 @@ const CASES: SimdCase[] = [
       0x2ea14885, // uqxtn v5.2s, v4.2d
       0x5e614886, // sqxtn h6, s4
     ],
-    v: { 0: '11111111111111112222222222222222', 1: '0123456789abcdeffedcba9876543210', 2: 'ffffffffffffffffffffffffffffffff', 3: '33333333333333333333333333333333', 4: '80000000000100000000ffff7fffffff', 5: 'ffffffffffffffffffffffffffffffff', 6: 'ffffffffffffffffffffffffffffffff' },
-    expect: { 0: '2367abefdc9854102222222222222222', 2: '00000000000000004567cdefba983210', 3: '0000ffffffffffff3333333333333333', 5: '0000000000000000ffffffffffffffff', 6: '00000000000000000000000000007fff' },
+    v: {
+      0: '11111111111111112222222222222222', 1: '0123456789abcdeffedcba9876543210',
+      2: 'ffffffffffffffffffffffffffffffff', 3: '33333333333333333333333333333333',
+      4: '80000000000100000000ffff7fffffff', 5: 'ffffffffffffffffffffffffffffffff',
+      6: 'ffffffffffffffffffffffffffffffff',
+    },
+    expect: {
+      0: '2367abefdc9854102222222222222222', 2: '00000000000000004567cdefba983210',
+      3: '0000ffffffffffff3333333333333333', 5: '0000000000000000ffffffffffffffff',
+      6: '00000000000000000000000000007fff',
+    },
     fpsrAfter: 0x8000000,
   },
   {
@@ -187,8 +241,27 @@ const CASES: SimdCase[] = [
       0x2e22e42f, // fcmge v15.2s, v1.2s, v2.2s
       0x0f1d0430, // sshr v16.4h, v1.4h, #3
     ],
-    v: { 0: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 1: '0123456789abcdef3f80000040000000', 2: 'fedcba98765432103f80000040400000', 3: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 4: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 5: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 6: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 7: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 8: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 9: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 10: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 11: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 12: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 13: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 14: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 15: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 16: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5' },
-    expect: { 0: '00000000000000007e00000080400000', 3: '00000000000000003f80000040400000', 4: '00000000000000004000003f80000040', 5: '00000000000000000000120000001200', 6: '00000000000000000123456701234567', 7: '00000000000000004040400000000000', 8: '00000000000000007f00000080400000', 9: '00000000000000004000000040a00000', 10: '00000000000000004000000000000000', 11: '00000000000000003f80000040400000', 12: '00000000000000000000000000000000', 13: '00000000000000000601000001000000', 14: '000000000000000000000000000000cd', 15: '0000000000000000ffffffff00000000', 16: '000000000000000007f0000008000000' },
+    v: {
+      0: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 1: '0123456789abcdef3f80000040000000',
+      2: 'fedcba98765432103f80000040400000', 3: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5',
+      4: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 5: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5',
+      6: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 7: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5',
+      8: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 9: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5',
+      10: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 11: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5',
+      12: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 13: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5',
+      14: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 15: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5',
+      16: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5',
+    },
+    expect: {
+      0: '00000000000000007e00000080400000', 3: '00000000000000003f80000040400000',
+      4: '00000000000000004000003f80000040', 5: '00000000000000000000120000001200',
+      6: '00000000000000000123456701234567', 7: '00000000000000004040400000000000',
+      8: '00000000000000007f00000080400000', 9: '00000000000000004000000040a00000',
+      10: '00000000000000004000000000000000', 11: '00000000000000003f80000040400000',
+      12: '00000000000000000000000000000000', 13: '00000000000000000601000001000000',
+      14: '000000000000000000000000000000cd', 15: '0000000000000000ffffffff00000000',
+      16: '000000000000000007f0000008000000',
+    },
     fpsrAfter: 0x0,
   },
   {
@@ -203,8 +276,20 @@ const CASES: SimdCase[] = [
       0x6eb0f909, // fminv s9, v8.4s
       0x0e30a82a, // smaxv b10, v1.8b
     ],
-    v: { 0: 'ffffffffffffffffffffffffffffffff', 1: 'ff807f01fe027f80017fff80c03f10f0', 2: 'ffffffffffffffffffffffffffffffff', 3: 'ffffffffffffffffffffffffffffffff', 4: 'ffffffff80000000000000017fffffff', 5: 'ffffffffffffffffffffffffffffffff', 6: 'ffffffffffffffffffffffffffffffff', 7: 'ffffffffffffffffffffffffffffffff', 8: '7f800000c00000007fc000003f800000', 9: 'ffffffffffffffffffffffffffffffff', 10: 'ffffffffffffffffffffffffffffffff' },
-    expect: { 0: '000000000000000000000000000000fc', 2: '0000000000000000000000000000fffc', 3: '000000000000000000000000ffffffff', 5: '0000000000000000000000000000c03f', 6: '000000000000000000000001ffffffff', 7: '0000000000000000000000007f800000', 9: '0000000000000000000000007fc00000', 10: '0000000000000000000000000000007f' },
+    v: {
+      0: 'ffffffffffffffffffffffffffffffff', 1: 'ff807f01fe027f80017fff80c03f10f0',
+      2: 'ffffffffffffffffffffffffffffffff', 3: 'ffffffffffffffffffffffffffffffff',
+      4: 'ffffffff80000000000000017fffffff', 5: 'ffffffffffffffffffffffffffffffff',
+      6: 'ffffffffffffffffffffffffffffffff', 7: 'ffffffffffffffffffffffffffffffff',
+      8: '7f800000c00000007fc000003f800000', 9: 'ffffffffffffffffffffffffffffffff',
+      10: 'ffffffffffffffffffffffffffffffff',
+    },
+    expect: {
+      0: '000000000000000000000000000000fc', 2: '0000000000000000000000000000fffc',
+      3: '000000000000000000000000ffffffff', 5: '0000000000000000000000000000c03f',
+      6: '000000000000000000000001ffffffff', 7: '0000000000000000000000007f800000',
+      9: '0000000000000000000000007fc00000', 10: '0000000000000000000000000000007f',
+    },
     fpsrAfter: 0x0,
   },
   {
@@ -236,8 +321,30 @@ const CASES: SimdCase[] = [
       0x2f07b7f7, // bic v23.4h, #0xff, lsl #8
       0x2f000438, // mvni v24.2s, #0x1
     ],
-    v: { 3: 'ffffffffffffffffffffffffffffffff', 4: '0123456789abcdef0123456789abcdef', 5: '0123456789abcdef0123456789abcdef', 7: 'ffffffffffffffffffffffffffffffff', 8: '0123456789abcdef0123456789abcdef', 9: 'ffffffffffffffffffffffffffffffff', 11: 'ffffffffffffffffffffffffffffffff', 15: '0123456789abcdef0123456789abcdef', 18: 'ffffffffffffffffffffffffffffffff', 21: 'ffffffffffffffffffffffffffffffff', 22: '0123456789abcdef0123456789abcdef', 23: 'ffffffffffffffffffffffffffffffff', 24: 'ffffffffffffffffffffffffffffffff' },
-    expect: { 0: '000000ab000000ab000000ab000000ab', 1: '0000ab000000ab000000ab000000ab00', 2: '00ab000000ab000000ab000000ab0000', 3: '0000000000000000ab000000ab000000', 4: '0123457789abcdff0123457789abcdff', 5: '132345679babcdef132345679babcdef', 6: '00cd00cd00cd00cd00cd00cd00cd00cd', 7: '0000000000000000cd00cd00cd00cd00', 8: '35237567bdabfdef35237567bdabfdef', 9: 'ffcbffcbffcbffcbffcbffcbffcbffcb', 10: '00005aff00005aff00005aff00005aff', 11: '0000000000000000005affff005affff', 12: 'e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7', 13: 'bfa00000bfa00000bfa00000bfa00000', 14: 'ff7fffffff7fffffff7fffffff7fffff', 15: '0123006789ab00ef0123006789ab00ef', 16: '80ff80ff80ff80ff80ff80ff80ff80ff', 17: 'ffc30000ffc30000ffc30000ffc30000', 18: '0000000000000000ff00ff0000ff00ff', 19: 'ffff00000000ffffffff00000000ffff', 20: '3fe00000000000003fe0000000000000', 21: '000000000000000041f8000041f80000', 22: '00000000000000000123456789abcdef', 23: '000000000000000000ff00ff00ff00ff', 24: '0000000000000000fffffffefffffffe' },
+    v: {
+      3: 'ffffffffffffffffffffffffffffffff', 4: '0123456789abcdef0123456789abcdef',
+      5: '0123456789abcdef0123456789abcdef', 7: 'ffffffffffffffffffffffffffffffff',
+      8: '0123456789abcdef0123456789abcdef', 9: 'ffffffffffffffffffffffffffffffff',
+      11: 'ffffffffffffffffffffffffffffffff', 15: '0123456789abcdef0123456789abcdef',
+      18: 'ffffffffffffffffffffffffffffffff', 21: 'ffffffffffffffffffffffffffffffff',
+      22: '0123456789abcdef0123456789abcdef', 23: 'ffffffffffffffffffffffffffffffff',
+      24: 'ffffffffffffffffffffffffffffffff',
+    },
+    expect: {
+      0: '000000ab000000ab000000ab000000ab', 1: '0000ab000000ab000000ab000000ab00',
+      2: '00ab000000ab000000ab000000ab0000', 3: '0000000000000000ab000000ab000000',
+      4: '0123457789abcdff0123457789abcdff', 5: '132345679babcdef132345679babcdef',
+      6: '00cd00cd00cd00cd00cd00cd00cd00cd', 7: '0000000000000000cd00cd00cd00cd00',
+      8: '35237567bdabfdef35237567bdabfdef', 9: 'ffcbffcbffcbffcbffcbffcbffcbffcb',
+      10: '00005aff00005aff00005aff00005aff', 11: '0000000000000000005affff005affff',
+      12: 'e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7e7', 13: 'bfa00000bfa00000bfa00000bfa00000',
+      14: 'ff7fffffff7fffffff7fffffff7fffff', 15: '0123006789ab00ef0123006789ab00ef',
+      16: '80ff80ff80ff80ff80ff80ff80ff80ff', 17: 'ffc30000ffc30000ffc30000ffc30000',
+      18: '0000000000000000ff00ff0000ff00ff', 19: 'ffff00000000ffffffff00000000ffff',
+      20: '3fe00000000000003fe0000000000000', 21: '000000000000000041f8000041f80000',
+      22: '00000000000000000123456789abcdef', 23: '000000000000000000ff00ff00ff00ff',
+      24: '0000000000000000fffffffefffffffe',
+    },
     fpsrAfter: 0x0,
   },
   {
@@ -250,8 +357,18 @@ const CASES: SimdCase[] = [
       0x5f82182a, // fmla s10, s1, v2.s[2]
     ],
     fpcr: 0xc00000,
-    v: { 0: '3f8000003f8000003f8000003f800000', 1: '7149f2cabdcccccd404000003f800001', 2: '3f8000013eaaaaab40e000003e99999a', 3: '3c32725dd1d243ac3ff0000000000000', 4: '3fb999999999999a3ff0000000000000', 5: '3fd33333333333334000000000000000', 6: 'ffffffffffffffffffffffffffffffff', 8: '3f8000007f8000008000000000000000', 9: '000000000000000000000000ff800000', 10: 'ffffffffffffffffffffffff3fc00000' },
-    expect: { 0: '7149f2cb3f6666664080000040000001', 3: 'bf9eb851eb851eb83fe6666666666666', 6: '000000000000000041a8000040e00001', 7: 'ff800000ff80000040000000c0000000', 10: '0000000000000000000000003feaaaab' },
+    v: {
+      0: '3f8000003f8000003f8000003f800000', 1: '7149f2cabdcccccd404000003f800001',
+      2: '3f8000013eaaaaab40e000003e99999a', 3: '3c32725dd1d243ac3ff0000000000000',
+      4: '3fb999999999999a3ff0000000000000', 5: '3fd33333333333334000000000000000',
+      6: 'ffffffffffffffffffffffffffffffff', 8: '3f8000007f8000008000000000000000',
+      9: '000000000000000000000000ff800000', 10: 'ffffffffffffffffffffffff3fc00000',
+    },
+    expect: {
+      0: '7149f2cb3f6666664080000040000001', 3: 'bf9eb851eb851eb83fe6666666666666',
+      6: '000000000000000041a8000040e00001', 7: 'ff800000ff80000040000000c0000000',
+      10: '0000000000000000000000003feaaaab',
+    },
     fpsrAfter: 0x10,
   },
   {
@@ -264,8 +381,18 @@ const CASES: SimdCase[] = [
       0x0e2178e6, // fcvtl v6.4s, v7.4h
       0x7e616928, // fcvtxn s8, d9
     ],
-    v: { 0: '11111111222222223f8000003f800000', 1: '47f00000000000003ff0000000000001', 2: 'ffffffffffffffffffffffffffffffff', 3: '7f8000012edbe6ff477ff0003fc00000', 4: 'ffffffffffffffffffffffffffffffff', 5: 'ffffffffffffffffffffffffffffffff', 7: '0000000000000000fe0100017c003c00', 8: 'ffffffffffffffffffffffffffffffff', 9: '00000000000000003ff0000010000000' },
-    expect: { 0: '7f8000003f8000003f8000003f800000', 2: '7ff80000200000003ddb7cdfe0000000', 4: '00000000000000007f7fffff3f800001', 5: '00000000000000007e0000007c003e00', 6: 'ffc02000338000007f8000003f800000', 8: '0000000000000000000000003f800001' },
+    v: {
+      0: '11111111222222223f8000003f800000', 1: '47f00000000000003ff0000000000001',
+      2: 'ffffffffffffffffffffffffffffffff', 3: '7f8000012edbe6ff477ff0003fc00000',
+      4: 'ffffffffffffffffffffffffffffffff', 5: 'ffffffffffffffffffffffffffffffff',
+      7: '0000000000000000fe0100017c003c00', 8: 'ffffffffffffffffffffffffffffffff',
+      9: '00000000000000003ff0000010000000',
+    },
+    expect: {
+      0: '7f8000003f8000003f8000003f800000', 2: '7ff80000200000003ddb7cdfe0000000',
+      4: '00000000000000007f7fffff3f800001', 5: '00000000000000007e0000007c003e00',
+      6: 'ffc02000338000007f8000003f800000', 8: '0000000000000000000000003f800001',
+    },
     fpsrAfter: 0x1d,
   },
   {
@@ -275,7 +402,10 @@ const CASES: SimdCase[] = [
       0x0e217862, // fcvtl v2.4s, v3.4h
     ],
     fpcr: 0x4000000,
-    v: { 0: 'ffffffffffffffffffffffffffffffff', 1: '7fc000007f800000477ff0003fc00000', 2: 'ffffffffffffffffffffffffffffffff', 3: '0000000000000000fc007c00ffff3c00' },
+    v: {
+      0: 'ffffffffffffffffffffffffffffffff', 1: '7fc000007f800000477ff0003fc00000',
+      2: 'ffffffffffffffffffffffffffffffff', 3: '0000000000000000fc007c00ffff3c00',
+    },
     expect: { 0: '000000000000000000007fff7c003e00', 2: 'c780000047800000c7ffe0003f800000' },
     fpsrAfter: 0x11,
   },
@@ -292,9 +422,20 @@ const CASES: SimdCase[] = [
       0x4e080c85, // dup v5.2d, x4
       0x6e0f4c26, // mov v6.b[7], v1.b[9]
     ],
-    v: { 1: '8123456789abcdeffedcba98765432f0', 2: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 3: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 4: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 5: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 6: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5' },
-    x: { 0: 0xdeadbeefdeadbeefn, 1: 0xdeadbeefdeadbeefn, 2: 0xdeadbeefdeadbeefn, 3: 0xdeadbeefdeadbeefn, 4: 0x1122334455667788n },
-    expect: { 2: 'a5a5a5a5a5a5a5a555667788a5a5a5a5', 3: 'fedcba98765432f0a5a5a5a5a5a5a5a5', 4: '77887788778877887788778877887788', 5: '11223344556677881122334455667788', 6: 'a5a5a5a5a5a5a5a5cda5a5a5a5a5a5a5' },
+    v: {
+      1: '8123456789abcdeffedcba98765432f0', 2: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5',
+      3: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 4: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5',
+      5: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', 6: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5',
+    },
+    x: {
+      0: 0xdeadbeefdeadbeefn, 1: 0xdeadbeefdeadbeefn, 2: 0xdeadbeefdeadbeefn, 3: 0xdeadbeefdeadbeefn,
+      4: 0x1122334455667788n,
+    },
+    expect: {
+      2: 'a5a5a5a5a5a5a5a555667788a5a5a5a5', 3: 'fedcba98765432f0a5a5a5a5a5a5a5a5',
+      4: '77887788778877887788778877887788', 5: '11223344556677881122334455667788',
+      6: 'a5a5a5a5a5a5a5a5cda5a5a5a5a5a5a5',
+    },
     expectX: { 0: 0x81n, 1: 0xfffffffffffffedcn, 2: 0xfffffff0n, 3: 0x8123456789abcdefn },
     fpsrAfter: 0x0,
   },
@@ -310,8 +451,18 @@ const CASES: SimdCase[] = [
       0x4ea03889, // suqadd v9.4s, v4.4s
       0x7ee0396a, // usqadd d10, d11
     ],
-    v: { 1: '80000000000000000000000000000005', 4: '800000007fffffff00000000ffffffff', 5: 'ffffffffffffffffffffffffffffffff', 8: '00000000000000000000000000000080', 9: '7fffffff8000000000000001ffffffff', 10: '0000000000000000fffffffffffffff0', 11: '00000000000000000000000000000020' },
-    expect: { 0: '80000000000000000000000000000005', 2: '7fffffffffffffff0000000000000005', 3: '7fffffff800000010000000000000001', 5: '0000000000000000fffffffffffffffb', 6: 'ffffffffffffffff0000000000000000', 7: '0000000000000000000000000000007f', 9: '7fffffffffffffff000000017fffffff', 10: '0000000000000000ffffffffffffffff' },
+    v: {
+      1: '80000000000000000000000000000005', 4: '800000007fffffff00000000ffffffff',
+      5: 'ffffffffffffffffffffffffffffffff', 8: '00000000000000000000000000000080',
+      9: '7fffffff8000000000000001ffffffff', 10: '0000000000000000fffffffffffffff0',
+      11: '00000000000000000000000000000020',
+    },
+    expect: {
+      0: '80000000000000000000000000000005', 2: '7fffffffffffffff0000000000000005',
+      3: '7fffffff800000010000000000000001', 5: '0000000000000000fffffffffffffffb',
+      6: 'ffffffffffffffff0000000000000000', 7: '0000000000000000000000000000007f',
+      9: '7fffffffffffffff000000017fffffff', 10: '0000000000000000ffffffffffffffff',
+    },
     fpsrAfter: 0x8000000,
   },
   {
@@ -321,7 +472,10 @@ const CASES: SimdCase[] = [
       0x6e65dc83, // fmul v3.2d, v4.2d, v5.2d
     ],
     fpcr: 0x3000000,
-    v: { 1: '00800000000000017f80000100000001', 2: '80800001000000023f80000000000000', 4: '7ff00000000000010010000000000000', 5: '3ff00000000000003fe0000000000000' },
+    v: {
+      1: '00800000000000017f80000100000001', 2: '80800001000000023f80000000000000',
+      4: '7ff00000000000010010000000000000', 5: '3ff00000000000003fe0000000000000',
+    },
     expect: { 0: '80000000000000007fc0000000000000', 3: '7ff80000000000000000000000000000' },
     fpsrAfter: 0x89,
   },
@@ -335,8 +489,16 @@ const CASES: SimdCase[] = [
       0x4ea1b828, // fcvtzs v8.4s, v1.4s
       0x4e21c829, // fcvtas v9.4s, v1.4s
     ],
-    v: { 1: '7fc00000501502f9c03000003fc00000', 3: 'ffffffffffffffff0000000100000000', 4: 'ffffffffffffffffffffffffffffffff', 5: '00000000000000000000000080000001', 6: 'ffffffffffffffffffffffffffffffff', 7: '00000000000000003fe8000000000000' },
-    expect: { 0: '000000007ffffffffffffd4000000180', 2: '41f00000000000003ff0000000000000', 4: '000000000000000000000000ce800000', 6: '0000000000000000c000000000000000', 8: '000000007ffffffffffffffe00000001', 9: '000000007ffffffffffffffd00000002' },
+    v: {
+      1: '7fc00000501502f9c03000003fc00000', 3: 'ffffffffffffffff0000000100000000',
+      4: 'ffffffffffffffffffffffffffffffff', 5: '00000000000000000000000080000001',
+      6: 'ffffffffffffffffffffffffffffffff', 7: '00000000000000003fe8000000000000',
+    },
+    expect: {
+      0: '000000007ffffffffffffd4000000180', 2: '41f00000000000003ff0000000000000',
+      4: '000000000000000000000000ce800000', 6: '0000000000000000c000000000000000',
+      8: '000000007ffffffffffffffe00000001', 9: '000000007ffffffffffffffd00000002',
+    },
     fpsrAfter: 0x11,
   },
   {
@@ -349,8 +511,15 @@ const CASES: SimdCase[] = [
       0x6ea27026, // uabdl2 v6.2d, v1.4s, v2.4s
       0x4e626427, // smax v7.8h, v1.8h, v2.8h
     ],
-    v: { 1: '80ff7f01fe027f80017fff80c03f10f0', 2: '7f0180ff03fd807f80fe0180c1c01f0f', 5: '00000001fffffffe7fffffff80000000' },
-    expect: { 0: 'ff00ff0000ffffffc03e0080c0ff17ff', 3: '8000800081008000413f8080c1001800', 4: '80ff80ff02fa808080aaff00c040f050', 5: 'fe0201ff05fb00fd0081fdff81810e1f', 6: '0000000001fdfe0200000000fa04ff01', 7: '7f017f0103fd7f80017f0180c1c01f0f' },
+    v: {
+      1: '80ff7f01fe027f80017fff80c03f10f0', 2: '7f0180ff03fd807f80fe0180c1c01f0f',
+      5: '00000001fffffffe7fffffff80000000',
+    },
+    expect: {
+      0: 'ff00ff0000ffffffc03e0080c0ff17ff', 3: '8000800081008000413f8080c1001800',
+      4: '80ff80ff02fa808080aaff00c040f050', 5: 'fe0201ff05fb00fd0081fdff81810e1f',
+      6: '0000000001fdfe0200000000fa04ff01', 7: '7f017f0103fd7f80017f0180c1c01f0f',
+    },
     fpsrAfter: 0x0,
   },
   {
@@ -365,8 +534,17 @@ const CASES: SimdCase[] = [
       0x0e22ac2a, // sminp v10.8b, v1.8b, v2.8b
       0x7e70c98b, // fmaxnmp d11, v12.2d
     ],
-    v: { 1: '80000000ffffffff7fffffff00000001', 2: '00000010000000200000003000000040', 4: '3f800000400000004040000040800000', 5: '7f80000000000000ff8000003f000000', 9: 'ffffffffffffffff0000000000000001', 12: '7ff80000000000003ff0000000000000' },
-    expect: { 0: '00000030000000707fffffff80000000', 3: '7f800000ff8000004040000040e00000', 6: '00000000000000000000000000000000', 7: '00000000000000000000000040e00000', 8: '000080000001fffe00017ffe00000001', 9: 'ffffffff7ffffffe0000000080000001', 10: '000000000000000000000000ffff0000', 11: '00000000000000003ff0000000000000' },
+    v: {
+      1: '80000000ffffffff7fffffff00000001', 2: '00000010000000200000003000000040',
+      4: '3f800000400000004040000040800000', 5: '7f80000000000000ff8000003f000000',
+      9: 'ffffffffffffffff0000000000000001', 12: '7ff80000000000003ff0000000000000',
+    },
+    expect: {
+      0: '00000030000000707fffffff80000000', 3: '7f800000ff8000004040000040e00000',
+      6: '00000000000000000000000000000000', 7: '00000000000000000000000040e00000',
+      8: '000080000001fffe00017ffe00000001', 9: 'ffffffff7ffffffe0000000080000001',
+      10: '000000000000000000000000ffff0000', 11: '00000000000000003ff0000000000000',
+    },
     fpsrAfter: 0x0,
   },
   {
@@ -381,7 +559,12 @@ const CASES: SimdCase[] = [
       0x6e026828, // ext v8.16b, v1.16b, v2.16b, #13
     ],
     v: { 1: '0f0e0d0c0b0a09080706050403020100', 2: '1f1e1d1c1b1a19181716151413121110' },
-    expect: { 0: '17071606150514041303120211011000', 3: '1f1e0f0e1d1c0d0c1b1a0b0a19180908', 4: '1b1a1918131211100b0a090803020100', 5: '00000000000000001715131107050301', 6: '00000000000000001514050411100100', 7: '1f1e1d1c1b1a19180f0e0d0c0b0a0908', 8: '1c1b1a191817161514131211100f0e0d' },
+    expect: {
+      0: '17071606150514041303120211011000', 3: '1f1e0f0e1d1c0d0c1b1a0b0a19180908',
+      4: '1b1a1918131211100b0a090803020100', 5: '00000000000000001715131107050301',
+      6: '00000000000000001514050411100100', 7: '1f1e1d1c1b1a19180f0e0d0c0b0a0908',
+      8: '1c1b1a191817161514131211100f0e0d',
+    },
     fpsrAfter: 0x0,
   },
   {
@@ -393,8 +576,16 @@ const CASES: SimdCase[] = [
       0x6f085424, // sli v4.16b, v1.16b, #0
       0x4f7f5425, // shl v5.2d, v1.2d, #63
     ],
-    v: { 0: '0123456789abcdef0123456789abcdef', 1: 'fedcba9876543210f0e1d2c3b4a59687', 2: '0123456789abcdef0123456789abcdef', 3: '0123456789abcdef0123456789abcdef', 4: '0123456789abcdef0123456789abcdef' },
-    expect: { 0: '0123456789abcdef0123456789abcdef', 2: '0fed4ba98765c3210f0e4d2c8b4ac968', 3: '00000000000000008123456789abcdef', 4: 'fedcba9876543210f0e1d2c3b4a59687', 5: '00000000000000008000000000000000' },
+    v: {
+      0: '0123456789abcdef0123456789abcdef', 1: 'fedcba9876543210f0e1d2c3b4a59687',
+      2: '0123456789abcdef0123456789abcdef', 3: '0123456789abcdef0123456789abcdef',
+      4: '0123456789abcdef0123456789abcdef',
+    },
+    expect: {
+      0: '0123456789abcdef0123456789abcdef', 2: '0fed4ba98765c3210f0e4d2c8b4ac968',
+      3: '00000000000000008123456789abcdef', 4: 'fedcba9876543210f0e1d2c3b4a59687',
+      5: '00000000000000008000000000000000',
+    },
     fpsrAfter: 0x0,
   },
   {
@@ -407,8 +598,16 @@ const CASES: SimdCase[] = [
       0x5f527026, // sqdmlsl s6, h1, v2.h[1]
       0x6f620027, // mla v7.8h, v1.8h, v2.h[2]
     ],
-    v: { 0: '0123456789abcdef0123456789abcdef', 1: '80ff7f01fe027f80017fff80c03f10f0', 2: '7f0180ff03fd807f80fe0180c1c01f0f', 4: '00000001000000020000000300000004', 6: 'ffffffffffffffff8000000000000000', 7: '11111111111111111111111111111111' },
-    expect: { 0: '00000200820182300123456789abcdef', 3: '000000000000000001fefa058082fe7f', 4: 'c0fe02003f01fe03ff02fc053f40ff84', 5: '00c17cc1c0ff4000917fd2648abf0e10', 6: '000000000000000000000000083cb800', 7: '8f919291141151114f9151116f917911' },
+    v: {
+      0: '0123456789abcdef0123456789abcdef', 1: '80ff7f01fe027f80017fff80c03f10f0',
+      2: '7f0180ff03fd807f80fe0180c1c01f0f', 4: '00000001000000020000000300000004',
+      6: 'ffffffffffffffff8000000000000000', 7: '11111111111111111111111111111111',
+    },
+    expect: {
+      0: '00000200820182300123456789abcdef', 3: '000000000000000001fefa058082fe7f',
+      4: 'c0fe02003f01fe03ff02fc053f40ff84', 5: '00c17cc1c0ff4000917fd2648abf0e10',
+      6: '000000000000000000000000083cb800', 7: '8f919291141151114f9151116f917911',
+    },
     fpsrAfter: 0x0,
   },
   {
@@ -424,8 +623,16 @@ const CASES: SimdCase[] = [
       0x0e219829, // frintm v9.2s, v1.2s
     ],
     fpcr: 0x400000,
-    v: { 1: 'bfc000003f000000c020000040200000', 7: 'bff199999999999a3ff199999999999a', 8: 'ffffffffffffffffffffffffffffffff', 9: 'ffffffffffffffffffffffffffffffff' },
-    expect: { 0: 'c00000003f800000c040000040400000', 2: 'c000000000000000c000000040000000', 3: 'bf8000003f800000c000000040400000', 4: 'fffffffe00000000fffffffd00000002', 5: '00000000000000010000000000000003', 6: 'bff00000000000004000000000000000', 8: '00000000000000000000000000000002', 9: '0000000000000000c040000040000000' },
+    v: {
+      1: 'bfc000003f000000c020000040200000', 7: 'bff199999999999a3ff199999999999a',
+      8: 'ffffffffffffffffffffffffffffffff', 9: 'ffffffffffffffffffffffffffffffff',
+    },
+    expect: {
+      0: 'c00000003f800000c040000040400000', 2: 'c000000000000000c000000040000000',
+      3: 'bf8000003f800000c000000040400000', 4: 'fffffffe00000000fffffffd00000002',
+      5: '00000000000000010000000000000003', 6: 'bff00000000000004000000000000000',
+      8: '00000000000000000000000000000002', 9: '0000000000000000c040000040000000',
+    },
     fpsrAfter: 0x11,
   },
   {
@@ -441,7 +648,12 @@ const CASES: SimdCase[] = [
       0x6e600828, // rev32 v8.8h, v1.8h
     ],
     v: { 1: 'ffff000100000000fff0f00f7fffffff' },
-    expect: { 0: '0000000f0000001f0000000b00000000', 2: '0000000f001000100000000000010000', 3: '08080001000000000804040407080808', 4: '0000000000000000ff0f0ff0feffffff', 5: '00000000ffff00017ffffffffff0f00f', 6: 'ffff010000000000f0ff0ff0ff7fffff', 7: '0000fffeffffffff000f0ff080000000', 8: '0001ffff00000000f00ffff0ffff7fff' },
+    expect: {
+      0: '0000000f0000001f0000000b00000000', 2: '0000000f001000100000000000010000',
+      3: '08080001000000000804040407080808', 4: '0000000000000000ff0f0ff0feffffff',
+      5: '00000000ffff00017ffffffffff0f00f', 6: 'ffff010000000000f0ff0ff0ff7fffff',
+      7: '0000fffeffffffff000f0ff080000000', 8: '0001ffff00000000f00ffff0ffff7fff',
+    },
     fpsrAfter: 0x0,
   },
   {
@@ -453,8 +665,15 @@ const CASES: SimdCase[] = [
       0x6ea4d425, // fabd v5.4s, v1.4s, v4.4s
       0x5ee0d8e6, // fcmeq d6, d7, #0.0
     ],
-    v: { 1: '7fc0000080000000bf80000040000000', 4: '3f800000000000004000000040400000', 6: 'ffffffffffffffffffffffffffffffff', 7: 'ffffffffffffffff8000000000000000' },
-    expect: { 0: '0000000000000000ffffffff00000000', 2: '00000000ffffffff00000000ffffffff', 3: '00000000000000000000000000000000', 5: '7fc0000000000000404000003f800000', 6: '0000000000000000ffffffffffffffff' },
+    v: {
+      1: '7fc0000080000000bf80000040000000', 4: '3f800000000000004000000040400000',
+      6: 'ffffffffffffffffffffffffffffffff', 7: 'ffffffffffffffff8000000000000000',
+    },
+    expect: {
+      0: '0000000000000000ffffffff00000000', 2: '00000000ffffffff00000000ffffffff',
+      3: '00000000000000000000000000000000', 5: '7fc0000000000000404000003f800000',
+      6: '0000000000000000ffffffffffffffff',
+    },
     fpsrAfter: 0x1,
   },
   {
@@ -467,8 +686,17 @@ const CASES: SimdCase[] = [
       0x5ea1f827, // frecpx s7, s1
       0x5ee1d928, // frecpe d8, d9
     ],
-    v: { 1: '0000000180000000c0400000407fffff', 3: '3fffffff40000000ffffffff80000000', 4: 'ffffffffffffffffffffffffffffffff', 6: '3f800000000000003f8000003f000000', 7: 'ffffffffffffffffffffffffffffffff', 8: 'ffffffffffffffffffffffffffffffff', 9: '00000000000000000008000000000000' },
-    expect: { 0: '7f800000ff800000beaa80003e800000', 2: 'ffffffffffffffff80000000ff800000', 4: '000000000000000080000000b4800000', 5: '400000004000000040a0000034000000', 7: '0000000000000000000000003f800000', 8: '00000000000000007fdff00000000000' },
+    v: {
+      1: '0000000180000000c0400000407fffff', 3: '3fffffff40000000ffffffff80000000',
+      4: 'ffffffffffffffffffffffffffffffff', 6: '3f800000000000003f8000003f000000',
+      7: 'ffffffffffffffffffffffffffffffff', 8: 'ffffffffffffffffffffffffffffffff',
+      9: '00000000000000000008000000000000',
+    },
+    expect: {
+      0: '7f800000ff800000beaa80003e800000', 2: 'ffffffffffffffff80000000ff800000',
+      4: '000000000000000080000000b4800000', 5: '400000004000000040a0000034000000',
+      7: '0000000000000000000000003f800000', 8: '00000000000000007fdff00000000000',
+    },
     fpsrAfter: 0x16,
   },
   {
@@ -478,8 +706,14 @@ const CASES: SimdCase[] = [
       0x7ee1d862, // frsqrte d2, d3
       0x4ea1fc24, // frsqrts v4.4s, v1.4s, v1.4s
     ],
-    v: { 1: '40800000400000003f8000003e800000', 2: 'ffffffffffffffffffffffffffffffff', 3: '00000000000000004010000000000000' },
-    expect: { 0: '3eff80003f3480003f7f80003fff8000', 2: '00000000000000003fdff00000000000', 4: 'c0d00000bf0000003f8000003fbc0000' },
+    v: {
+      1: '40800000400000003f8000003e800000', 2: 'ffffffffffffffffffffffffffffffff',
+      3: '00000000000000004010000000000000',
+    },
+    expect: {
+      0: '3eff80003f3480003f7f80003fff8000', 2: '00000000000000003fdff00000000000',
+      4: 'c0d00000bf0000003f8000003fbc0000',
+    },
     fpsrAfter: 0x0,
   },
 ];
@@ -513,8 +747,10 @@ function lanesToHex(b: Uint8Array): string {
   return s;
 }
 
-/** Reset vCPU 0, load `code` at CODE_PA and the register state, run exactly code.length instructions. */
-function runCode(code: number[], v: Record<number, string>, x: Record<number, bigint>, fpcr: number, fpsr: number): void {
+type RunSpec = Pick<SimdCase, 'code' | 'v' | 'x' | 'fpcr' | 'fpsr'>;
+
+/** Reset vCPU 0, load the code at CODE_PA and the register state, run exactly code.length instructions. */
+function runCode({ code, v, x = {}, fpcr = 0, fpsr = 0 }: RunSpec): void {
   engine.reset(0);
   engine.setSysreg(0, L.SR_CPACR_EL1, 3n << 20n); // FPEN = 0b11: SIMD&FP enabled at EL0 and EL1
   engine.setSysreg(0, L.SR_VBAR_EL1, VBAR);
@@ -532,7 +768,7 @@ function runCode(code: number[], v: Record<number, string>, x: Record<number, bi
 
 for (const c of CASES) {
   test(c.name, () => {
-    runCode(c.code, c.v, c.x ?? {}, c.fpcr ?? 0, c.fpsr ?? 0);
+    runCode(c);
     assert.equal(engine.pc(0), CODE_PA + BigInt(4 * c.code.length), 'no instruction took an exception');
     for (const [r, hex] of Object.entries(c.expect)) assert.equal(lanesToHex(engine.vreg(0, Number(r))), hex, `V${r}`);
     for (const [r, val] of Object.entries(c.expectX ?? {})) assert.equal(engine.x(0, Number(r)), val, `X${r}`);
@@ -564,7 +800,7 @@ test('Crypto, FP16, ARMv8.1 RDM, dot product and unallocated AdvSIMD encodings a
     0x4e100420, // dup (element) with imm5 = x0000 (reserved)
   ];
   for (const w of undefinedWords) {
-    runCode([w], { 0: '0123456789abcdef0123456789abcdef' }, {}, 0, 0);
+    runCode({ code: [w], v: { 0: '0123456789abcdef0123456789abcdef' } });
     const what = `0x${w.toString(16)}`;
     assert.equal(engine.pc(0), VBAR + 0x200n, `${what} is taken as a synchronous exception`);
     assert.equal(engine.sysreg(0, L.SR_ESR_EL1) >> 26n, 0n, `${what} reports EC 0 (unknown reason)`);
@@ -573,9 +809,8 @@ test('Crypto, FP16, ARMv8.1 RDM, dot product and unallocated AdvSIMD encodings a
 });
 
 test('SIMD instructions trap with EC 0x07 while CPACR_EL1.FPEN disables them', () => {
-  runCode([0x4e221c20 /* and v0.16b, v1.16b, v2.16b */], {}, {}, 0, 0);
-  engine.reset(0);
-  engine.setSysreg(0, L.SR_VBAR_EL1, VBAR);
+  runCode({ code: [0x4e221c20 /* and v0.16b, v1.16b, v2.16b */], v: {} }); // loads the code
+  engine.setSysreg(0, L.SR_CPACR_EL1, 0n);
   engine.setPc(0, CODE_PA);
   engine.run(0, 1);
   assert.equal(engine.pc(0), VBAR + 0x200n);

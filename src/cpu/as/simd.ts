@@ -1,7 +1,7 @@
 // cpu/as/simd.ts - decode of the Advanced SIMD groups of "Data Processing -- Scalar Floating-Point and Advanced
-// SIMD" (Arm ARM C4.1, the A64 encoding index). The scalar floating-point groups (bits 31:30 = 00, bit 28 = 1) belong to fp.ts,
-// which the dispatcher asks first. ARMv8.0 only: the Crypto groups (AES, SHA, PMULL 1Q), ARMv8.1 SQRDMLAH and
-// the ARMv8.2 FP16 / dot-product encodings are not claimed, so they are UNDEFINED.
+// SIMD" (Arm ARM C4.1, the A64 encoding index). The scalar floating-point groups (bits 31:30 = 00, bit 28 = 1)
+// belong to fp.ts, which the dispatcher asks first. ARMv8.0 only: the Crypto groups (AES, SHA, PMULL 1Q),
+// ARMv8.1 SQRDMLAH and the ARMv8.2 FP16 / dot-product encodings are not claimed, so they are UNDEFINED.
 //
 // Vector groups have bits 31 = 0 and 28:24 = 0111x; scalar AdvSIMD groups have bits 31:30 = 01, 28:24 = 1111x.
 

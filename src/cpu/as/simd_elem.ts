@@ -1,7 +1,7 @@
 // cpu/as/simd_elem.ts - AdvSIMD "vector x indexed element" and "scalar x indexed element" (Arm ARM C4.1 encoding
-// groups; semantics from the C7.2 pseudocode): MUL, MLA, MLS, SQDMULH, SQRDMULH, the long forms SMLAL/UMLAL/SMLSL/UMLSL/SMULL/UMULL/SQDMLAL/
-// SQDMLSL/SQDMULL, and FMLA/FMLS/FMUL/FMULX by element. The index is H:L:M for 16-bit elements (Vm is then
-// V0-V15), H:L for 32-bit and H for 64-bit elements.
+// groups; semantics from the C7.2 pseudocode): MUL, MLA, MLS, SQDMULH, SQRDMULH, the long forms SMLAL, UMLAL,
+// SMLSL, UMLSL, SMULL, UMULL, SQDMLAL, SQDMLSL, SQDMULL, and FMLA/FMLS/FMUL/FMULX by element. The index is H:L:M
+// for 16-bit elements (Vm is then V0-V15), H:L for 32-bit and H for 64-bit elements.
 
 import { elemU, sext, resClear, resPut, resWrite } from "./simd_lanes";
 import { sqdmulh } from "./simd_int";

@@ -1,7 +1,8 @@
 // cpu/as/simd_fpmisc.ts - AdvSIMD two-register miscellaneous, floating-point forms (Arm ARM C4.1 "Advanced SIMD
-// (scalar) two-register miscellaneous"): FCMxx #0, FABS, FNEG, FRINT*, FCVT[NMAPZ][SU], SCVTF/UCVTF, FRECPE, FRSQRTE, FRECPX, FSQRT,
-// FCVTN/FCVTL/FCVTXN, URECPE/URSQRTE; and the fixed-point conversions of shift by immediate (SCVTF, UCVTF,
-// FCVTZS, FCVTZU with #fbits, "Advanced SIMD (scalar) shift by immediate"). Single and double precision lanes through fpcore.ts.
+// (scalar) two-register miscellaneous"): FCMxx #0, FABS, FNEG, FRINT*, FCVT[NMAPZ][SU], SCVTF/UCVTF, FRECPE,
+// FRSQRTE, FRECPX, FSQRT, FCVTN/FCVTL/FCVTXN, URECPE/URSQRTE; and the fixed-point conversions (SCVTF, UCVTF,
+// FCVTZS, FCVTZU with #fbits) of "Advanced SIMD (scalar) shift by immediate". Single and double precision lanes
+// go through fpcore.ts.
 
 import { elemU, resClear, resPut, resWrite, resWriteUpper } from "./simd_lanes";
 import { fpcrNow, fpSignBit } from "./simd_fp";

@@ -225,11 +225,34 @@ function sameFast(op: u32, sz: u32, d: u32, n: u32, m: u32, q: u32): bool {
     r = sz == 0 ? i8x16.ge_u(a, b) : sz == 1 ? i16x8.ge_u(a, b) : i32x4.ge_u(a, b);
   } else if (op == OP_MUL && sz != 0) {
     r = sz == 1 ? i16x8.mul(a, b) : i32x4.mul(a, b);
+  } else if (sz < 2 && (op & ~(U | 4)) == OP_SQADD) {
+    r = satAddSubFast(op, sz, a, b, q);
   } else {
     return false;
   }
   vWrite(d, r, q);
   return true;
+}
+
+/**
+ * SQADD, UQADD, SQSUB, UQSUB on 8- and 16-bit lanes with the Wasm saturating ops. A lane saturated exactly when
+ * its saturated and wrapped results differ; only the lanes of the arrangement count towards QC.
+ */
+function satAddSubFast(op: u32, sz: u32, a: v128, b: v128, q: u32): v128 {
+  const sub = (op & 4) != 0, uns = (op & U) != 0;
+  let r: v128, wrap: v128;
+  if (sz == 0) {
+    wrap = sub ? i8x16.sub(a, b) : i8x16.add(a, b);
+    if (sub) r = uns ? i8x16.sub_sat_u(a, b) : i8x16.sub_sat_s(a, b);
+    else r = uns ? i8x16.add_sat_u(a, b) : i8x16.add_sat_s(a, b);
+  } else {
+    wrap = sub ? i16x8.sub(a, b) : i16x8.add(a, b);
+    if (sub) r = uns ? i16x8.sub_sat_u(a, b) : i16x8.sub_sat_s(a, b);
+    else r = uns ? i16x8.add_sat_u(a, b) : i16x8.add_sat_s(a, b);
+  }
+  const diff = v128.xor(r, wrap);
+  if (q != 0 ? v128.any_true(diff) : i64x2.extract_lane(diff, 0) != 0) setQC();
+  return r;
 }
 
 /**

@@ -6,6 +6,7 @@
 import {
   elemU, sext, resClear, resPut, resWrite, resWriteUpper, setQC, satS, satU, laneMask,
 } from "./simd_lanes";
+import { V128, vAddr, setV64 } from "./state";
 import { satAdd, satSub } from "./simd_int";
 
 // opcode (bits 15:12) of the three different group
@@ -113,6 +114,18 @@ export function execThreeDiff(insn: u32, scalar: bool): bool {
   return true;
 }
 
+/** XTN, XTN2: keep the low half of each element (one byte shuffle). */
+function xtn(sz: u32, d: u32, n: u32, q: u32): void {
+  const a = V128(n);
+  let r: v128;
+  if (sz == 0) r = i8x16.shuffle(a, a, 0, 2, 4, 6, 8, 10, 12, 14, 0, 0, 0, 0, 0, 0, 0, 0);
+  else if (sz == 1) r = i8x16.shuffle(a, a, 0, 1, 4, 5, 8, 9, 12, 13, 0, 0, 0, 0, 0, 0, 0, 0);
+  else r = i8x16.shuffle(a, a, 0, 1, 2, 3, 8, 9, 10, 11, 0, 0, 0, 0, 0, 0, 0, 0);
+  const lo = <u64>i64x2.extract_lane(r, 0);
+  if (q != 0) store<u64>(vAddr(d), lo, 8);
+  else setV64(d, lo);
+}
+
 /** XTN, SQXTN, UQXTN, SQXTUN (vector and scalar): narrow each element to half its width. */
 export function execNarrow(insn: u32, scalar: bool): bool {
   const q: u32 = scalar ? 0 : (insn >> 30) & 1;
@@ -120,6 +133,10 @@ export function execNarrow(insn: u32, scalar: bool): bool {
   const sz = (insn >> 22) & 3, sat = ((insn >> 12) & 0x1f) == 0x14;
   const d = insn & 31, n = (insn >> 5) & 31;
   if (sz == 3 || (scalar && !uns && !sat)) return false;
+  if (!scalar && !uns && !sat) {
+    xtn(sz, d, n, q);
+    return true;
+  }
   const elems: u32 = scalar ? 1 : (<u32>8) >> sz;
   resClear();
   for (let e: u32 = 0; e < elems; e++) {

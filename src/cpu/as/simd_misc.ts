@@ -1,6 +1,7 @@
 // cpu/as/simd_misc.ts - AdvSIMD two-register miscellaneous, integer forms (Arm ARM C4.1 "Advanced SIMD (scalar)
-// two-register miscellaneous"), the integer "Advanced SIMD across lanes" group and the scalar pairwise ADDP. Floating-point opcodes go to simd_fpmisc.ts, narrowing and widening ones
-// (XTN, SQXTN, SHLL) to simd_long.ts.
+// two-register miscellaneous"), the integer "Advanced SIMD across lanes" group and the scalar pairwise ADDP.
+// Floating-point opcodes go to simd_fpmisc.ts, the narrowing and widening ones (XTN, SQXTN, SHLL) to
+// simd_long.ts.
 
 import { V128 } from "./state";
 import { elemU, elemS, sext, resClear, resPut, resWrite, setQC, satS, satU, sat64S, laneMask } from "./simd_lanes";

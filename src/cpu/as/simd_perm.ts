@@ -78,35 +78,38 @@ export function execScalarDup(insn: u32): bool {
   return true;
 }
 
-/** UZP1/UZP2, TRN1/TRN2, ZIP1/ZIP2 (C7.2 UZP1: operands concatenated as Vm:Vn). */
+/**
+ * UZP1/UZP2, TRN1/TRN2, ZIP1/ZIP2 (C7.2 UZP1: operands concatenated as Vm:Vn). Each result byte j belongs to
+ * element k = j >> sz; the source element and register are computed for all 16 bytes at once as byte indices,
+ * and two swizzles (index 0xff gives 0) gather the bytes from Vn and Vm. For the 64-bit forms the upper eight
+ * result bytes are meaningless and vWrite drops them.
+ */
 export function execPermute(insn: u32): bool {
   const q = (insn >> 30) & 1, sz = (insn >> 22) & 3, opc = (insn >> 12) & 7;
   const d = insn & 31, n = (insn >> 5) & 31, m = (insn >> 16) & 31;
   if ((opc & 3) == 0 || (sz == 3 && q == 0)) return false;
-  const elems = (<u32>8 << q) >> sz, half = elems >> 1, part = opc >> 2;
-  resClear();
+  const elems = (<u32>8 << q) >> sz, part = <i8>(opc >> 2);
+  const iota = i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const k = i8x16.shr_u(iota, sz); // result element of each byte
+  const inElem = v128.and(iota, i8x16.splat(<i8>((<u32>1 << sz) - 1)));
+  const odd = i8x16.eq(v128.and(k, i8x16.splat(1)), i8x16.splat(1));
+  let fromM = odd, src = k;
   switch (opc & 3) {
-    case 1: // UZP
-      for (let e: u32 = 0; e < elems; e++) {
-        const i: u32 = 2 * e + part;
-        resPut(e, sz, i < elems ? elemU(n, i, sz) : elemU(m, i - elems, sz));
-      }
+    case 1: { // UZP: element 2k + part of Vm:Vn
+      const i = i8x16.add(i8x16.shl(k, 1), i8x16.splat(part));
+      fromM = i8x16.ge_u(i, i8x16.splat(<i8>elems));
+      src = i8x16.sub(i, v128.and(fromM, i8x16.splat(<i8>elems)));
       break;
-    case 2: // TRN
-      for (let p: u32 = 0; p < half; p++) {
-        resPut(2 * p, sz, elemU(n, 2 * p + part, sz));
-        resPut(2 * p + 1, sz, elemU(m, 2 * p + part, sz));
-      }
-      break;
-    default: { // ZIP
-      const base = part * half;
-      for (let p: u32 = 0; p < half; p++) {
-        resPut(2 * p, sz, elemU(n, base + p, sz));
-        resPut(2 * p + 1, sz, elemU(m, base + p, sz));
-      }
     }
+    case 2: // TRN: even results from Vn, odd from Vm, both element (k & ~1) + part
+      src = i8x16.add(v128.and(k, i8x16.splat(<i8>0xfe)), i8x16.splat(part));
+      break;
+    default: // ZIP: element (k >> 1) of the lower (ZIP1) or upper (ZIP2) half, alternating Vn, Vm
+      src = i8x16.add(i8x16.shr_u(k, 1), i8x16.splat(<i8>(<u32>part * (elems >> 1))));
   }
-  resWrite(d, q);
+  const idx = v128.or(i8x16.shl(src, sz), inElem);
+  const r = v128.or(i8x16.swizzle(V128(n), v128.or(idx, fromM)), i8x16.swizzle(V128(m), v128.or(idx, v128.not(fromM))));
+  vWrite(d, r, q);
   return true;
 }
 

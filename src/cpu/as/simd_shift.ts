@@ -7,7 +7,8 @@
 import {
   elemU, sext, resClear, resPut, resWrite, resWriteUpper, setQC, satS, satU, laneMask, asr, lsr, lsl, rasr, rlsr,
 } from "./simd_lanes";
-import { shiftLeft } from "./simd_int";
+import { V128 } from "./state";
+import { shiftLeft, vWrite } from "./simd_int";
 import { execShiftFixed } from "./simd_fpmisc";
 
 const U: u32 = 0x20;
@@ -96,6 +97,34 @@ function execShiftLong(op: u32, sz: u32, sh: u32, d: u32, n: u32, q: u32): bool 
   return true;
 }
 
+/** SHL, SSHR, USHR, SSRA, USRA (vector) with the Wasm lane shifts; false for the other ops. */
+function shiftFast(op: u32, sz: u32, sh: u32, d: u32, n: u32, q: u32): bool {
+  const a = V128(n);
+  const bits: u32 = 8 << sz;
+  let r = a;
+  if (op == OP_SHL) {
+    r = sz == 0 ? i8x16.shl(a, sh) : sz == 1 ? i16x8.shl(a, sh) : sz == 2 ? i32x4.shl(a, sh) : i64x2.shl(a, sh);
+  } else if ((op & ~(U | 2)) == OP_SSHR) {
+    if ((op & U) == 0) { // a shift by esize fills with the sign, like esize - 1 (Wasm takes counts modulo esize)
+      const s = sh == bits ? sh - 1 : sh;
+      r = sz == 0 ? i8x16.shr_s(a, s) : sz == 1 ? i16x8.shr_s(a, s) : sz == 2 ? i32x4.shr_s(a, s) : i64x2.shr_s(a, s);
+    } else if (sh == bits) {
+      r = i64x2.splat(0);
+    } else {
+      r = sz == 0 ? i8x16.shr_u(a, sh) : sz == 1 ? i16x8.shr_u(a, sh)
+        : sz == 2 ? i32x4.shr_u(a, sh) : i64x2.shr_u(a, sh);
+    }
+    if ((op & 2) != 0) {
+      const acc = V128(d);
+      r = sz == 0 ? i8x16.add(acc, r) : sz == 1 ? i16x8.add(acc, r) : sz == 2 ? i32x4.add(acc, r) : i64x2.add(acc, r);
+    }
+  } else {
+    return false;
+  }
+  vWrite(d, r, q);
+  return true;
+}
+
 /** Advanced SIMD (scalar) shift by immediate. Returns false for unallocated encodings. */
 export function execShiftImm(insn: u32, scalar: bool): bool {
   const immh = (insn >> 19) & 15;
@@ -115,6 +144,7 @@ export function execShiftImm(insn: u32, scalar: bool): bool {
   const sat = opc == OP_SQSHL || op == OP_SQSHLU;
   if (scalar ? (sz != 3 && !sat) : (sz == 3 && q == 0)) return false;
   const sh = kind == 1 ? right : left;
+  if (!scalar && shiftFast(op, sz, sh, d, n, q)) return true;
   const elems: u32 = scalar ? 1 : (<u32>8 << q) >> sz;
   resClear();
   for (let e: u32 = 0; e < elems; e++) resPut(e, sz, shiftLane(op, elemU(n, e, sz), elemU(d, e, sz), sh, sz));

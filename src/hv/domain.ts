@@ -164,6 +164,14 @@ export class Domain implements PsciDomain {
     this.onShutdown?.(reason);
   }
 
+  /** Stop the domain at once without a guest-visible shutdown (xl destroy). */
+  destroy(): void {
+    if (this.state === 'dying') return;
+    this.state = 'dying';
+    for (let i = 0; i < this.vcpus.length; i++) this.engine.requestExit(i);
+    this.log.debug('destroyed');
+  }
+
   crash(info: string): void {
     this.crashInfo = info;
     this.log.error(info);

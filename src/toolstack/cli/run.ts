@@ -99,7 +99,7 @@ export async function runGuest(args: RunArgs, host: RunCommandHost): Promise<num
   let quit = false;
   const console = host.attachConsole(
     bytes => { domain?.machine.consoleInput(bytes); scheduler.kick(); },
-    () => { quit = true; domain?.shutdown('poweroff'); scheduler.kick(); },
+    () => { quit = true; domain?.destroy(); scheduler.kick(); },
   );
   try {
     for (let boot = 1; ; boot++) {

@@ -8,7 +8,7 @@ import { sha256Hex } from './bytes.js';
 import { readDeb } from './deb.js';
 import { ImageError, MirrorUnreachableError, PackageNotFoundError } from './errors.js';
 import type { ImageHost } from './host.js';
-import { buildInitramfs, GUEST_MODULES, type Initramfs } from './initramfs.js';
+import { buildInitramfs, GUEST_MODULES, initScript, type Initramfs } from './initramfs.js';
 import { kernelPackageFilter, scanPackages, selectBusybox, selectKernel, type PackageRecord } from './packages.js';
 import { packagesIndex } from './release.js';
 import { readKeyring, type Keyring } from './signature.js';
@@ -18,7 +18,10 @@ export const DEFAULT_KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 export const MIRROR_ENV = 'TSXEN_DEBIAN_MIRROR';
 const ARCH = 'arm64';
 const COMPONENT = 'main';
-/** Bump when the initramfs layout or manifest changes, so cached outputs are rebuilt. */
+/**
+ * Bump when the initramfs layout or manifest changes, so cached outputs are rebuilt (the /init script's text is
+ * part of the output key by itself).
+ */
 const BUILD_FORMAT = 1;
 
 export interface FetchImagesOptions {
@@ -103,7 +106,10 @@ async function fetchFrom(archive: DebianArchive, choice: MirrorChoice, options: 
   );
   const modules = options.modules ?? GUEST_MODULES;
   const outputKey = await sha256Hex(
-    JSON.stringify({ BUILD_FORMAT, kernel: selection.kernel.sha256, busybox: selection.busybox.sha256, modules }),
+    JSON.stringify({
+      BUILD_FORMAT, kernel: selection.kernel.sha256, busybox: selection.busybox.sha256, modules,
+      init: await sha256Hex(initScript(modules)),
+    }),
   );
   const dir = `images/${selection.kernel.name.replace(/^linux-image-/, '')}-${outputKey.slice(0, 12)}`;
   const reused = await reuseImages(host, dir);

@@ -1,10 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'fflate';
 import { readCpio } from './cpio.js';
 import { readDeb } from './deb.js';
 import { formatModulesDep, moduleNameOfPath, modinfoDepends, parseModulesDep, readModinfo } from './kmod.js';
-import { buildInitramfs, busyboxApplets, initScript } from './initramfs.js';
+import { buildInitramfs, busyboxApplets, initScript, RUN_PARAMETER } from './initramfs.js';
 import { buildDeb, fakeBusybox, fakeKernelImage, fakeModule, xzStore, type FakeTarEntry } from './testing/fake-archive.js';
 
 const KVER = '6.1.0-99-cloud-arm64';
@@ -128,6 +132,39 @@ test('/init mounts proc, sys and devtmpfs, loads modules quietly, announces itse
   assert.match(init, /for m in xen-blkfront virtio_mmio; do\n\s+modprobe -q "\$m" 2>\/dev\/null/);
   assert.match(init, /tsxen initramfs: ready/);
   assert.ok(init.indexOf('setsid cttyhack sh') < init.indexOf('poweroff -f'));
+});
+
+/** The command /init would run for this kernel command line: its parsing part, run by the host's sh. */
+function commandFor(cmdline: string): string {
+  const init = initScript([]);
+  const parse = init.slice(init.indexOf('cmdline='), init.indexOf('esac\n') + 5);
+  const dir = mkdtempSync(join(tmpdir(), 'tsxen-init-'));
+  try {
+    writeFileSync(join(dir, 'cmdline'), `${cmdline}\n`);
+    const script = `${parse.replaceAll('/proc/cmdline', join(dir, 'cmdline'))}printf '%s' "$run"\n`;
+    const r = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('/init runs the command of tsxen.run= instead of the shell, then powers off', () => {
+  assert.equal(RUN_PARAMETER, 'tsxen.run');
+  assert.equal(commandFor('console=ttyAMA0 tsxen.run=poweroff'), 'poweroff');
+  assert.equal(commandFor('tsxen.run=nproc console=ttyAMA0'), 'nproc');
+  assert.equal(commandFor('console=ttyAMA0 tsxen.run="seq 1 3" quiet'), 'seq 1 3');
+  const init = initScript([]);
+  assert.match(init, /if \[ -n "\$run" \]; then\n\s+echo "tsxen initramfs: running \$run"\n\s+setsid cttyhack sh -c "\$run"/);
+  assert.ok(init.indexOf('sh -c "$run"') < init.lastIndexOf('poweroff -f'));
+});
+
+test('/init keeps the interactive shell without tsxen.run= (or with an empty or look-alike one)', () => {
+  assert.equal(commandFor('console=ttyAMA0'), '');
+  assert.equal(commandFor('console=ttyAMA0 tsxen.run='), '');
+  assert.equal(commandFor('console=ttyAMA0 mytsxen.run=poweroff'), '');
+  assert.match(initScript([]), /else\n(\s+#.*\n)?\s+setsid cttyhack sh\n/);
 });
 
 test('the applet table is read from the busybox binary', () => {

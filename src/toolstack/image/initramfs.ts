@@ -1,5 +1,7 @@
 // The guest initramfs: busybox, a small /init, and the kernel modules the guest needs with their dependencies,
 // as a cpio newc archive (Linux Documentation/filesystems/ramfs-rootfs-initramfs.rst: the kernel runs /init).
+// /init gives the console a shell; with `tsxen.run=<command>` on the kernel command line it runs that command
+// instead, non-interactively, and powers off (benchmarks and scripts boot-to-poweroff with no typing).
 
 import { gzipSync } from 'fflate';
 import { compressionOf, decompress, stripCompressionSuffix } from './compress.js';
@@ -26,9 +28,16 @@ export const REQUIRED_APPLETS = [
   'sha256sum', 'nproc', 'date', 'dmesg', 'uname', 'head', 'dd', 'sleep', 'setsid', 'cttyhack',
 ];
 
+/** The kernel command line parameter whose value /init runs instead of the interactive shell. */
+export const RUN_PARAMETER = 'tsxen.run';
+
 export function initScript(modules: readonly string[]): string {
   return `#!/bin/sh
 # /init of the tsxen guest initramfs, written by \`tsxen image fetch\`.
+# Gives the console a shell and powers off when it exits. With ${RUN_PARAMETER}=<command> on the kernel command line
+# it runs <command> instead (no terminal input needed) and then powers off; quote a command with spaces:
+# ${RUN_PARAMETER}="seq 3". The value is read from /proc/cmdline: the kernel passes parameters with a dot in
+# their name to no one (init/main.c treats them as module parameters).
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 /bin/busybox --install -s 2>/dev/null
 mount -t proc proc /proc
@@ -39,9 +48,21 @@ for m in ${modules.join(' ')}; do
   modprobe -q "$m" 2>/dev/null
 done
 echo "tsxen initramfs: ready (kernel $(uname -r), $(nproc) cpus)"
-# A session of its own with the console as controlling terminal, so job control and ^C work.
-setsid cttyhack sh
-echo "tsxen initramfs: shell exited, powering off"
+cmdline=" $(cat /proc/cmdline)"
+run=
+case "$cmdline" in
+  *' ${RUN_PARAMETER}="'*) run=\${cmdline#* ${RUN_PARAMETER}=\\\"}; run=\${run%%\\\"*} ;;
+  *' ${RUN_PARAMETER}='*) run=\${cmdline#* ${RUN_PARAMETER}=}; run=\${run%% *} ;;
+esac
+if [ -n "$run" ]; then
+  echo "tsxen initramfs: running $run"
+  setsid cttyhack sh -c "$run"
+  echo "tsxen initramfs: $run exited with status $?, powering off"
+else
+  # A session of its own with the console as controlling terminal, so job control and ^C work.
+  setsid cttyhack sh
+  echo "tsxen initramfs: shell exited, powering off"
+fi
 poweroff -f
 `;
 }

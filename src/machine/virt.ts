@@ -5,7 +5,7 @@
 import { Logger } from '../base/log.js';
 import type { Engine, EngineHooks } from '../cpu/engine.js';
 import { UnimplementedLog } from '../cpu/unimplemented-log.js';
-import { SR_MPIDR_EL1, S_CNTFRQ } from '../cpu/layout.js';
+import { SR_CNTVOFF_EL2, SR_MPIDR_EL1, S_CNTFRQ } from '../cpu/layout.js';
 import { ACCESS_16, ACCESS_32, ACCESS_8, MmioBus, type MmioDevice } from './bus.js';
 import { RateLimitedLog } from '../base/log.js';
 import { Gicv3, xenMpidr } from './gic/gicv3.js';
@@ -102,9 +102,16 @@ export class VirtMachine {
     };
   }
 
+  /**
+   * CNTVOFF_EL2 of every vCPU: the counter when the machine was attached, so the guest's virtual counter starts
+   * near zero like a freshly booted machine's (Xen does the same per domain: d->arch.virt_timer_base).
+   */
+  counterBase = 0n;
+
   /** Connect the engine created with `hooks`; sets each vCPU's MPIDR to Xen's guest layout. */
   attach(engine: Engine): void {
     this.engineRef = engine;
+    this.counterBase = this.counter();
     for (let i = 0; i < this.opts.vcpus; i++) this.resetVcpu(i);
   }
 
@@ -123,6 +130,7 @@ export class VirtMachine {
     const e = this.engine;
     e.reset(i);
     e.setSysreg(i, SR_MPIDR_EL1, xenMpidr(i));
+    e.setSysreg(i, SR_CNTVOFF_EL2, this.counterBase);
     e.setU32(i, S_CNTFRQ, COUNTER_HZ);
     this.gic.update(i);
   }

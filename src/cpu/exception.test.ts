@@ -90,6 +90,17 @@ test('ERET sets the event register, so a following WFE does not wait', async () 
   assert.equal(e.exitImm(0), 3);
 });
 
+test('ERET applies top-byte-ignore to ELR_EL1 like a branch: a tagged return address runs untagged', async () => {
+  const { e } = await machine();
+  loadCode(e, EL0_CODE, [A64.hvc(3)]);
+  e.setSysreg(0, L.SR_TCR_EL1, 1n << 37n); // TBI0
+  e.setX(0, 2, SPSR_EL1H);
+  e.setX(0, 3, EL0_CODE | (0x5an << 56n));
+  assert.equal(runCode(e, [A64.msr(Reg.SPSR_EL1, 2), A64.msr(Reg.ELR_EL1, 3), A64.eret]), L.EXIT_HVC);
+  assert.equal(e.exitImm(0), 3);
+  assert.equal(e.pc(0), EL0_CODE + 4n);
+});
+
 test('an illegal exception return (SPSR.M = EL2h) sets PSTATE.IL and the next instruction takes EC 0x0E', async () => {
   const { e } = await machine();
   e.setX(0, 2, 0x9n | 0x20000000n); // EL2h, C

@@ -38,7 +38,8 @@ export const TLB_ENTRIES = 512; // per regime, direct mapped on VA[20:12]
 // Three regimes, each with its own permission view: 0 = EL0, 1 = EL1 with PSTATE.PAN=0, 2 = EL1 with PAN=1.
 export const TLB_REGIMES = 3;
 // Entry of 32 bytes: i64 tag for read, i64 tag for write, i64 tag for exec, i64 addend (host = va + addend).
-// A tag is the page-aligned VA; TLB_INVALID never matches an aligned VA.
+// A tag is the page-aligned VA; TLB_INVALID, and any value with bits 11:0 nonzero (a flush fills the TLB with
+// 0xff bytes), never matches an aligned VA.
 export const TLB_ENTRY = 32;
 export const TLB_REGIME_SIZE = 512 * 32; // TLB_ENTRIES * TLB_ENTRY
 export const TLB_STRIDE = 3 * 512 * 32; // TLB_REGIMES * TLB_REGIME_SIZE
@@ -82,6 +83,12 @@ export const S_EXCL_VALUE = 392; // i64 value loaded by the last exclusive (low 
 export const S_EXCL_VALUE_HI = 400; // i64 high half for pair exclusives
 export const S_TLB_GEN = 408; // u32, the DOM_TLB_GEN this vCPU's TLB was last flushed for
 export const S_EVENT = 412; // u32, the WFE event register (set by SEV/SEVL, exception return)
+// Block mappings (2 MiB, 1 GiB) cached in the soft TLB, one 4 KiB page per entry: TLBI by VA must drop every
+// page of a block, so the blocks are remembered (memory.ts tlbFlushVa). u32 count; above TLB_BLOCK_MAX it
+// overflowed and any TLBI by VA flushes everything. Each u64 entry: block base VA | log2(block size).
+export const S_TLB_BLOCKS = 416;
+export const S_TLB_BLOCK_VA = 424; // TLB_BLOCK_MAX u64 entries, up to 488
+export const TLB_BLOCK_MAX = 8;
 export const S_V = 512; // V0..V31, 16 bytes each, little-endian lane order
 export const S_SYSREG = 1024; // u64 array indexed by SR_* below
 
@@ -136,4 +143,12 @@ export const SR_OSDLR_EL1 = 32;
 export const SR_DISR_EL1 = 33;
 export const SR_PMUSERENR_EL0 = 34;
 export const SR_CNTHCTL_EL2 = 35; // hypervisor-side timer access control
+// Debug registers (Arm ARM D17.3): two breakpoints and two watchpoints, as ID_AA64DFR0_EL1 advertises
+export const SR_DBGBVR0_EL1 = 52; // DBGBVR1_EL1 = 53
+export const SR_DBGBCR0_EL1 = 54; // DBGBCR1_EL1 = 55
+export const SR_DBGWVR0_EL1 = 56; // DBGWVR1_EL1 = 57
+export const SR_DBGWCR0_EL1 = 58; // DBGWCR1_EL1 = 59
+export const SR_MDCCINT_EL1 = 60;
+export const SR_DBGPRCR_EL1 = 61;
+export const SR_DBGCLAIM_EL1 = 62; // the claim tag bits DBGCLAIMSET/CLR_EL1 set and clear
 export const SR_COUNT = 64;

@@ -13,7 +13,7 @@ import type { Engine } from './engine.js';
 import { createEngine } from '../host/engine-loader.js';
 import {
   A64, Reg, Sys, sysOp, VEC, MEM, PTE, DEFAULT_ATTRS, ATTR_DEVICE, PageTables, enableMmu, esr, testMachine,
-  runCode, runCodeEl0, writeU64, enterEl0,
+  runCode, runCodeEl0, writeU64, readU64, enterEl0, type FakeMachine,
 } from './testing.js';
 
 const { CODE, TABLES, DATA } = MEM;
@@ -21,17 +21,19 @@ const EC_IABT_LOWER = 0x20, EC_IABT_CUR = 0x21, EC_DABT_LOWER = 0x24, EC_DABT_CU
 const WNR = 1 << 6;
 const ldr = A64.ldrX(0, 1); // LDR X0, [X1]
 const str = A64.strX(2, 1); // STR X2, [X1]
+const ldxr = 0xc85f7c20; // LDXR X0, [X1]
+const stxr = 0xc8057c22; // STXR W5, X2, [X1]
 
-interface Mmu { e: Engine; pt: PageTables; pt1?: PageTables }
+interface Mmu { e: Engine; m: FakeMachine; pt: PageTables; pt1?: PageTables }
 
 /** Tables of `vaBits` for TTBR0 with the code identity-mapped; `ttbr1Bits` adds a TTBR1 tree. */
 async function mmu(vaBits = 39, opts: { ttbr1Bits?: number; sctlr?: bigint } = {}): Promise<Mmu> {
-  const { e } = await testMachine(createEngine);
+  const { e, m } = await testMachine(createEngine);
   const pt = new PageTables(e, TABLES, vaBits);
   pt.map(CODE, CODE, 0x20000n, { attrs: DEFAULT_ATTRS | PTE.AP_RO_ALL });
   const pt1 = opts.ttbr1Bits ? new PageTables(e, TABLES + 0x80000n, opts.ttbr1Bits) : undefined;
   enableMmu(e, 0, { ttbr0: pt, ttbr1: pt1, sctlr: opts.sctlr });
-  return { e, pt, pt1 };
+  return { e, m, pt, pt1 };
 }
 
 /** LDR X0, [va] at EL1; returns X0 or throws if the load faulted. */
@@ -215,6 +217,38 @@ test('TLBI by VA of a block drops the translations of all of its pages', async (
   assert.equal(esr(e).iss, 0x06); // level-2 translation fault: the stale page entry was dropped
 });
 
+test('TLBI by VA of any page of a 1 GiB block drops the pages cached from it elsewhere in the block', async () => {
+  const { e, pt } = await mmu();
+  pt.map(0x8000_0000n, 0x4000_0000n, 1n << 30n, { level: 1 });
+  const va = 0x8000_0000n + (DATA - 0x4000_0000n);
+  putData(e, DATA, 7n);
+  assert.equal(load(e, va), 7n);
+  pt.setDescriptor(0x8000_0000n, 1, 0n);
+  e.setX(0, 3, (0x8000_0000n + 0x3000_0000n) >> 12n); // 768 MiB away from the cached page, same block
+  e.setX(0, 1, va);
+  assert.equal(runCode(e, [sysOp(Sys.tlbiVae1, 3), A64.dsbSy, ldr]), L.EXIT_HVC);
+  assert.equal(e.exitImm(0), VEC.curSpxSync);
+  assert.equal(esr(e).iss, 0x05); // level-1 translation fault
+});
+
+test('TLBI by VA drops the right block among several cached ones, and with more than the TLB tracks', async () => {
+  for (const blocks of [3, 12]) {
+    const { e, pt } = await mmu();
+    const vaOf = (i: number) => 0x6000_0000n + BigInt(i) * 0x20_0000n;
+    for (let i = 0; i < blocks; i++) pt.map(vaOf(i), 0x4020_0000n, 0x20_0000n, { level: 2 });
+    putData(e, DATA + 0x18n, 9n);
+    for (let i = 0; i < blocks; i++) assert.equal(load(e, vaOf(i) + 0x18n), 9n);
+    const victim = blocks - 2;
+    pt.setDescriptor(vaOf(victim), 2, 0n);
+    e.setX(0, 3, (vaOf(victim) + 0x1f_f000n) >> 12n); // the last page of the block
+    e.setX(0, 1, vaOf(victim) + 0x18n);
+    assert.equal(runCode(e, [sysOp(Sys.tlbiVae1, 3), A64.dsbSy, ldr]), L.EXIT_HVC);
+    assert.equal(e.exitImm(0), VEC.curSpxSync, `${blocks} blocks`);
+    assert.equal(esr(e).iss, 0x06); // level-2 translation fault
+    assert.equal(load(e, vaOf(0) + 0x18n), 9n); // the other blocks still translate
+  }
+});
+
 test('a write to TTBR0_EL1 takes effect without a TLBI (the soft TLB is not ASID-tagged)', async () => {
   const { e, pt } = await mmu();
   pt.map(0x4003_0000n, DATA, 0x1000n);
@@ -236,6 +270,68 @@ test('an unaligned load from a Device page is an alignment fault; aligned loads 
   putData(e, DATA + 8n, 0x42n);
   assert.equal(load(e, 0x4003_0008n), 0x42n);
   assert.equal(expectAbort(e, 0x4003_0004n, [ldr]).iss, 0x21);
+});
+
+test('an unaligned access crossing into a Device page is an Alignment fault the device never sees', async () => {
+  const { e, m, pt } = await mmu();
+  pt.map(0x4003_0000n, DATA, 0x1000n);
+  pt.map(0x4003_1000n, 0x0900_0000n, 0x1000n, { attrs: PTE.AF | PTE.attr(ATTR_DEVICE) | PTE.AP_RW_EL1 });
+  putData(e, DATA + 0xff8n, 0x1111_1111_1111_1111n);
+  const va = 0x4003_0ffcn;
+  assert.equal(expectAbort(e, va, [ldr]).iss, 0x21);
+  e.setX(0, 2, 0x2222_2222_2222_2222n);
+  assert.equal(expectAbort(e, va, [str]).iss, WNR | 0x21);
+  assert.deepEqual(m.mmioCalls, []);
+  assert.equal(readU64(e, DATA + 0xff8n), 0x1111_1111_1111_1111n);
+});
+
+test('a store crossing into an unmapped page faults on the second page and writes nothing', async () => {
+  const { e, pt } = await mmu();
+  pt.map(0x4003_0000n, DATA, 0x1000n);
+  putData(e, DATA + 0xff8n, 0x1111_1111_1111_1111n);
+  e.setX(0, 2, 0x2222_2222_2222_2222n);
+  e.setX(0, 1, 0x4003_0ffcn);
+  assert.equal(runCode(e, [str]), L.EXIT_HVC);
+  assert.equal(e.exitImm(0), VEC.curSpxSync);
+  assert.equal(e.sysreg(0, L.SR_FAR_EL1), 0x4003_1000n);
+  assert.equal(esr(e).iss, WNR | 0x07); // level-3 translation fault
+  assert.equal(readU64(e, DATA + 0xff8n), 0x1111_1111_1111_1111n);
+});
+
+test('an unaligned access crossing two RAM pages uses the translation of each page', async () => {
+  const { e, pt } = await mmu();
+  pt.map(0x4003_0000n, DATA + 0x3000n, 0x1000n); // the pages are in reverse physical order
+  pt.map(0x4003_1000n, DATA, 0x1000n);
+  putData(e, DATA + 0x3ff8n, 0x8877_6655_4433_2211n);
+  putData(e, DATA, 0xffee_ddcc_bbaa_9900n);
+  assert.equal(load(e, 0x4003_0ffbn), 0xaa99_0088_7766_5544n);
+  e.setX(0, 2, 0x0102_0304_0506_0708n);
+  e.setX(0, 1, 0x4003_0ffdn);
+  assert.equal(runCode(e, [str]), L.EXIT_HVC);
+  assert.equal(e.exitImm(0), 0);
+  assert.equal(readU64(e, DATA + 0x3ff8n), 0x0607_0855_4433_2211n);
+  assert.equal(readU64(e, DATA), 0xffee_dd01_0203_0405n);
+});
+
+test('exclusives through a cached translation monitor the PA and keep alignment and permission checks', async () => {
+  const { e, pt } = await mmu();
+  pt.map(0x4003_0000n, DATA, 0x1000n);
+  pt.map(0x4004_0000n, DATA, 0x1000n, { attrs: DEFAULT_ATTRS | PTE.AP_RO_EL1 });
+  putData(e, DATA + 0x40n, 3n);
+  assert.equal(load(e, 0x4003_0040n), 3n); // the TLB now holds both tags of the page
+  e.setX(0, 2, 4n);
+  assert.equal(runCode(e, [ldxr, stxr]), L.EXIT_HVC);
+  assert.equal(e.exitImm(0), 0);
+  assert.deepEqual([e.x(0, 0), e.x(0, 5), readU64(e, DATA + 0x40n)], [3n, 0n, 4n]);
+  assert.equal(runCode(e, [ldxr]), L.EXIT_HVC);
+  assert.equal(e.view.getBigInt64(e.base(0) + L.S_EXCL_ADDR, true), DATA + 0x40n);
+  assert.equal(load(e, 0x4004_0040n), 4n); // read-only alias: the read tag is cached, the write tag is not
+  e.setX(0, 1, 0x4004_0040n);
+  assert.equal(runCode(e, [ldxr, stxr]), L.EXIT_HVC);
+  assert.equal(e.exitImm(0), VEC.curSpxSync);
+  assert.equal(esr(e).iss, WNR | 0x0f); // permission fault, level 3
+  assert.equal(e.sysreg(0, L.SR_ELR_EL1), CODE + 4n);
+  assert.equal(expectAbort(e, 0x4003_0044n, [ldxr]).iss, 0x21); // unaligned: Alignment fault
 });
 
 test('AT S1E1R and S1E0R report the PA and attributes, or the fault, in PAR_EL1', async () => {

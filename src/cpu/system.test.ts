@@ -17,8 +17,8 @@ import type { Engine } from './engine.js';
 import { createEngine } from '../host/engine-loader.js';
 import { havePeer, AARCH64_AS } from '../host/peers.js';
 import {
-  A64, Reg, Sys, sysOp, VEC, PageTables, enableMmu, enableFp, esr, SCTLR, PTE, DEFAULT_ATTRS, MEM, testMachine,
-  runCode, runCodeEl0,
+  A64, Reg, Sys, sysOp, sysKey, VEC, PageTables, enableMmu, enableFp, esr, SCTLR, PTE, DEFAULT_ATTRS, MEM,
+  testMachine, runCode, runCodeEl0,
 } from './testing.js';
 
 const { CODE, TABLES, DATA } = MEM;
@@ -219,6 +219,12 @@ test('TPIDRRO_EL0 is writable at EL1 and read-only at EL0', async () => {
   assert.equal(e.sysreg(0, L.SR_ELR_EL1), CODE + 8n);
 });
 
+test('OSLSR_EL1.OSLK is set after a cold reset', async () => {
+  const { e } = await machine();
+  assert.equal(run(e, [A64.mrs(2, Reg.OSLSR_EL1)]), L.EXIT_HVC);
+  assert.equal(e.x(0, 2), 0xan); // OSLM = 0b10, OSLK = 1
+});
+
 test('OSLAR_EL1 sets and clears OSLSR_EL1.OSLK; OSLAR_EL1 is write-only', async () => {
   const { e } = await machine();
   e.setX(0, 1, 1n);
@@ -241,6 +247,18 @@ test('debug breakpoint registers exist for the two breakpoints and watchpoints a
   assert.equal(e.x(0, 4), 0x0ce0f041n);
   assert.equal(e.exitImm(0), VEC.curSpxSync); // watchpoint 2 does not exist
   assert.deepEqual(m.unimplementedCalls.map(c => c.insn), [A64.mrs(5, Reg.DBGWCR2_EL1)]);
+});
+
+test('breakpoint and watchpoint registers live in the SR_DBG* slots of the vCPU state', async () => {
+  const { e } = await machine();
+  const DBGBVR1_EL1 = sysKey(2, 0, 0, 1, 4), DBGWVR1_EL1 = sysKey(2, 0, 0, 1, 6);
+  const DBGWCR0_EL1 = sysKey(2, 0, 0, 0, 7);
+  e.setX(0, 1, 0x1234_5678n);
+  assert.equal(run(e, [A64.msr(DBGBVR1_EL1, 1), A64.msr(DBGWVR1_EL1, 1), A64.msr(DBGWCR0_EL1, 1)]), L.EXIT_HVC);
+  assert.equal(e.exitImm(0), 0);
+  assert.equal(e.sysreg(0, L.SR_DBGBVR0_EL1 + 1), 0x1234_5678n);
+  assert.equal(e.sysreg(0, L.SR_DBGWVR0_EL1 + 1), 0x1234_5678n);
+  assert.equal(e.sysreg(0, L.SR_DBGWCR0_EL1), 0x1234_5678n & 0x1f1fffffn);
 });
 
 test('MDCCSR_EL0 reads zero at EL0 unless MDSCR_EL1.TDCC traps it', async () => {

@@ -1,34 +1,35 @@
 // cpu/as/branch.ts - A64 "Branches, Exception Generating and System instructions" (Arm ARM C4.1, the A64
 // encoding index), decoded on op0 = bits 31:29. Branches are executed here; exception generation, system
-// instructions, ERET and DRPS go to execSystem (system.ts). Branches assign `npc` only.
+// instructions, ERET and DRPS go to execSystem (system.ts).
+//
+// The branch forms are small helpers that take the PC and return the next one: the run loop (interp.ts) calls
+// them directly for the encodings its top-byte dispatch recognises, with the PC in a Wasm local; execBranchSys,
+// the decode of the whole group, assigns their result to `npc`.
 
-import { SR_TCR_EL1 } from "../layout";
-import { pc, npc, X, setX, sysreg } from "./state";
+import { pc, npc, X, setX, branchAddr } from "./state";
 import { undefinedInsn, undefinedArch } from "./exception";
 import { execSystem } from "./system";
 import { condHolds } from "./alu";
 
-@inline export function execBranchSys(insn: u32): void {
+export function execBranchSys(insn: u32): void {
   switch (insn >> 29) {
     case 0: // B
-      npc = pc + <u64>(<i64>(<i32>(insn << 6) >> 4));
+      npc = branchImm(insn, pc);
       break;
     case 4: // BL
-      setX(30, pc + 4);
-      npc = pc + <u64>(<i64>(<i32>(insn << 6) >> 4));
+      npc = branchLink(insn, pc);
       break;
     case 1: case 5:
-      if ((insn & (1 << 25)) == 0) compareBranch(insn);
-      else testBranch(insn);
+      npc = (insn & (1 << 25)) == 0 ? compareBranch(insn, pc) : testBranch(insn, pc);
       break;
     case 2:
       // B.cond; o1 (bit 24) = 1, bit 25 = 1, or o0 (bit 4) = 1 (BC.cond, FEAT_HBC) are unallocated here.
       if ((insn & 0x03000010) != 0) undefinedInsn(insn);
-      else if (condHolds(insn & 15)) npc = pc + imm19(insn);
+      else npc = condBranch(insn, pc);
       break;
     case 6:
       if ((insn & (1 << 25)) == 0) systemOrException(insn);
-      else if ((insn & 0xff9ffc1f) == 0xd61f0000 && (insn & 0x00600000) != 0x00600000) branchToReg(insn);
+      else if (isBranchToReg(insn)) npc = branchToReg(insn, pc);
       else branchRegOther(insn);
       break;
     default: // 011, 111: unallocated
@@ -36,23 +37,39 @@ import { condHolds } from "./alu";
   }
 }
 
+/** B: imm26 (bits 25:0) sign-extended and scaled by 4. */
+@inline export function branchImm(insn: u32, p: u64): u64 {
+  return p + <u64>(<i64>(<i32>(insn << 6) >> 4));
+}
+
+/** BL: B that writes the return address to X30. */
+@inline export function branchLink(insn: u32, p: u64): u64 {
+  setX(30, p + 4);
+  return p + <u64>(<i64>(<i32>(insn << 6) >> 4));
+}
+
 /** Byte offset of an imm19 branch (bits 23:5) sign-extended and scaled by 4. */
 @inline function imm19(insn: u32): u64 {
   return <u64>(<i64>((<i32>(insn << 8) >> 13) << 2));
 }
 
+/** B.cond with a valid encoding (bits 24 and 4 clear). */
+@inline export function condBranch(insn: u32, p: u64): u64 {
+  return condHolds(insn & 15) ? p + imm19(insn) : p + 4;
+}
+
 /** CBZ/CBNZ: sf (bit 31) selects the width of the tested register, op (bit 24) NZ. */
-@inline function compareBranch(insn: u32): void {
+@inline export function compareBranch(insn: u32, p: u64): u64 {
   const rt = insn & 31;
   const zero = (insn & 0x80000000) != 0 ? X(rt) == 0 : <u32>X(rt) == 0;
-  if (zero != ((insn & (1 << 24)) != 0)) npc = pc + imm19(insn);
+  return zero != ((insn & (1 << 24)) != 0) ? p + imm19(insn) : p + 4;
 }
 
 /** TBZ/TBNZ: bit b5:b40 of Rt, offset imm14 (bits 18:5). */
-@inline function testBranch(insn: u32): void {
+@inline export function testBranch(insn: u32, p: u64): u64 {
   const bit = ((insn >> 26) & 32) | ((insn >> 19) & 31);
   const set = ((X(insn & 31) >> <u64>bit) & 1) != 0;
-  if (set == ((insn & (1 << 24)) != 0)) npc = pc + <u64>(<i64>((<i32>(insn << 13) >> 18) << 2));
+  return set == ((insn & (1 << 24)) != 0) ? p + <u64>(<i64>((<i32>(insn << 13) >> 18) << 2)) : p + 4;
 }
 
 /**
@@ -65,11 +82,15 @@ function systemOrException(insn: u32): void {
   else execSystem(insn);
 }
 
-/** BR, BLR, RET (opc = bits 24:21 = 0000, 0001, 0010 with op2 = 11111, op3 = 000000, op4 = 00000). */
-@inline function branchToReg(insn: u32): void {
+/** BR, BLR, RET: opc = bits 24:21 = 0000, 0001, 0010 with op2 = 11111, op3 = 000000, op4 = 00000. */
+@inline export function isBranchToReg(insn: u32): bool {
+  return (insn & 0xff9ffc1f) == 0xd61f0000 && (insn & 0x00600000) != 0x00600000;
+}
+
+@inline export function branchToReg(insn: u32, p: u64): u64 {
   const target = X((insn >> 5) & 31); // read before BLR writes X30 (BLR X30)
-  if ((insn & (1 << 21)) != 0) setX(30, pc + 4);
-  npc = branchAddr(target);
+  if ((insn & (1 << 21)) != 0) setX(30, p + 4);
+  return branchAddr(target);
 }
 
 /**
@@ -101,21 +122,4 @@ function branchRegOther(insn: u32): void {
     }
   }
   undefinedInsn(insn);
-}
-
-/**
- * AArch64.BranchAddr for EL0/EL1: when the top byte is ignored for the target's half of the address space
- * (TCR_EL1.TBI0/TBI1; there is no TBID without FEAT_PAuth), bits 63:56 become copies of bit 55.
- * Fast path: the address is already canonical (bits 63:55 all equal).
- */
-@inline function branchAddr(target: u64): u64 {
-  if ((((target >> 55) + 1) & 0x1ff) <= 1) return target;
-  return branchAddrSlow(target);
-}
-
-function branchAddrSlow(target: u64): u64 {
-  const upper = (target >> 55) & 1;
-  const tbi = (sysreg(SR_TCR_EL1) >> (37 + upper)) & 1;
-  if (tbi == 0) return target;
-  return upper != 0 ? target | 0xff00000000000000 : target & 0x00ffffffffffffff;
 }

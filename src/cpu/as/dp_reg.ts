@@ -2,6 +2,9 @@
 // splits the logical and add/sub forms from the rest (carry, conditional compare/select, 1/2/3 source), which
 // op2 = bits 24:21 selects.
 // Register 31 is the zero register except for the Rn and (non-flag-setting) Rd of add/sub (extended register).
+//
+// The run loop (interp.ts) calls the class handlers directly for the top bytes it recognises, passing `op` =
+// sf:op:S (or sf:opc) = insn bits 31:29 as a constant, so the inlined copies lose that part of their decode.
 
 import { X, W, setX, setW, XSP, setXSP, nzcv } from "./state";
 import { undefinedInsn, undefinedArch } from "./exception";
@@ -10,13 +13,18 @@ import {
   umulh, smulh, condHolds,
 } from "./alu";
 
-@inline export function execDpReg(insn: u32): void {
+export function execDpReg(insn: u32): void {
   if ((insn & (1 << 28)) == 0) {
-    if ((insn & (1 << 24)) == 0) logicalShifted(insn);
-    else if ((insn & (1 << 21)) == 0) addSubShifted(insn);
+    if ((insn & (1 << 24)) == 0) logicalShifted(insn, insn >> 29);
+    else if ((insn & (1 << 21)) == 0) addSubShifted(insn, insn >> 29);
     else addSubExtended(insn);
     return;
   }
+  dpRegOp1(insn);
+}
+
+/** op1 = 1: op2 = bits 24:21 selects carry, conditional compare and select, 1, 2 and 3 source. */
+@inline export function dpRegOp1(insn: u32): void {
   switch ((insn >> 21) & 15) {
     case 0: carryOrFlags(insn); break;
     case 2: condCompare(insn); break;
@@ -32,17 +40,17 @@ import {
   }
 }
 
-/** AND/BIC/ORR/ORN/EOR/EON/ANDS/BICS (shifted register): opc:N selects, all four shifts valid. */
-@inline function logicalShifted(insn: u32): void {
+/** AND/BIC/ORR/ORN/EOR/EON/ANDS/BICS (shifted register): opc:N selects, all four shifts valid. `op` = sf:opc. */
+@inline export function logicalShifted(insn: u32, op: u32): void {
   const rd = insn & 31, rn = (insn >> 5) & 31, rm = (insn >> 16) & 31;
   const amount = (insn >> 10) & 63, type = (insn >> 22) & 3;
-  const op = (insn >> 29) & 3, invert = (insn & (1 << 21)) != 0;
-  if ((insn & 0x80000000) != 0) {
+  const invert = (insn & (1 << 21)) != 0;
+  if ((op & 4) != 0) {
     let b = X(rm);
     if (amount != 0) b = shiftX(b, type, amount);
     if (invert) b = ~b;
     const a = X(rn);
-    switch (op) {
+    switch (op & 3) {
       case 0: setX(rd, a & b); break;
       case 1: setX(rd, a | b); break;
       case 2: setX(rd, a ^ b); break;
@@ -62,7 +70,7 @@ import {
   if (amount != 0) b = shiftW(b, type, amount);
   if (invert) b = ~b;
   const a = W(rn);
-  switch (op) {
+  switch (op & 3) {
     case 0: setW(rd, a & b); break;
     case 1: setW(rd, a | b); break;
     case 2: setW(rd, a ^ b); break;
@@ -75,14 +83,14 @@ import {
 }
 
 /** ADD/ADDS/SUB/SUBS (shifted register): shift type 11 (ROR) and 32-bit amounts >= 32 are unallocated. */
-@inline function addSubShifted(insn: u32): void {
+@inline export function addSubShifted(insn: u32, op: u32): void {
   const rd = insn & 31, rn = (insn >> 5) & 31, rm = (insn >> 16) & 31;
   const amount = (insn >> 10) & 63, type = (insn >> 22) & 3;
-  if (type == 3 || ((insn & 0x80000000) == 0 && amount >= 32)) {
+  if (type == 3 || ((op & 4) == 0 && amount >= 32)) {
     undefinedInsn(insn);
     return;
   }
-  switch (insn >> 29) { // sf:op:S
+  switch (op) { // sf:op:S
     case 0: setW(rd, W(rn) + shiftW(W(rm), type, amount)); break;
     case 1: setW(rd, addsW(W(rn), shiftW(W(rm), type, amount), 0)); break;
     case 2: setW(rd, W(rn) - shiftW(W(rm), type, amount)); break;
@@ -95,7 +103,7 @@ import {
 }
 
 /** ADD/ADDS/SUB/SUBS (extended register): opt != 00 and imm3 > 4 are unallocated; Rn (and Rd unless S) may be SP. */
-function addSubExtended(insn: u32): void {
+@inline export function addSubExtended(insn: u32): void {
   const shift = (insn >> 10) & 7;
   if ((insn & (3 << 22)) != 0 || shift > 4) {
     undefinedInsn(insn);
@@ -120,14 +128,9 @@ function addSubExtended(insn: u32): void {
  * op2 = 0000: ADC/ADCS/SBC/SBCS when op3 (bits 15:10) = 000000. The other op3 values are RMIF (x00001) and
  * SETF8/SETF16 (xx0010) of FEAT_FlagM, which ID_AA64ISAR0_EL1.TS says is absent, or unallocated.
  */
-function carryOrFlags(insn: u32): void {
-  const op3 = (insn >> 10) & 63;
-  if (op3 != 0) {
-    let flagM = false;
-    if ((op3 & 0x1f) == 1) flagM = (insn >> 29) == 5 && (insn & 0x10) == 0; // RMIF: sf op S = 101, o2 = 0
-    else if ((op3 & 0xf) == 2) flagM = (insn >> 29) == 1 && (insn & 0x1f801f) == 0xd; // SETF8/16: mask 1101
-    if (flagM) undefinedArch();
-    else undefinedInsn(insn);
+@inline function carryOrFlags(insn: u32): void {
+  if ((insn & 0xfc00) != 0) {
+    flagManipulation(insn);
     return;
   }
   const rd = insn & 31, rn = (insn >> 5) & 31, rm = (insn >> 16) & 31;
@@ -142,6 +145,16 @@ function carryOrFlags(insn: u32): void {
     case 6: setX(rd, X(rn) + ~X(rm) + <u64>c); break;
     default: setX(rd, addsX(X(rn), ~X(rm), c));
   }
+}
+
+/** op3 != 0 in the carry space: RMIF, SETF8, SETF16 (FEAT_FlagM, absent: UNDEFINED, not logged) or unallocated. */
+function flagManipulation(insn: u32): void {
+  const op3 = (insn >> 10) & 63;
+  let flagM = false;
+  if ((op3 & 0x1f) == 1) flagM = (insn >> 29) == 5 && (insn & 0x10) == 0; // RMIF: sf op S = 101, o2 = 0
+  else if ((op3 & 0xf) == 2) flagM = (insn >> 29) == 1 && (insn & 0x1f801f) == 0xd; // SETF8/16: mask 1101
+  if (flagM) undefinedArch();
+  else undefinedInsn(insn);
 }
 
 /**
@@ -296,7 +309,7 @@ function dataProc2Absent(insn: u32, sf: u32, opcode: u32): void {
  * Data-processing (3 source): MADD/MSUB (32/64), and 64-bit only SMADDL/SMSUBL, SMULH, UMADDL/UMSUBL, UMULH.
  * op54 (bits 30:29) must be 00; op31 (bits 23:21) and o0 (bit 15) select.
  */
-@inline function dataProc3(insn: u32): void {
+@inline export function dataProc3(insn: u32): void {
   const sf = insn >> 31, op31 = (insn >> 21) & 7, o0 = (insn >> 15) & 1;
   const rd = insn & 31, rn = (insn >> 5) & 31, ra = (insn >> 10) & 31, rm = (insn >> 16) & 31;
   if ((insn & 0x60000000) != 0 || (sf == 0 && op31 != 0)) {

@@ -4,14 +4,14 @@
 
 import {
   S_SP, S_SP_EL0, S_SP_EL1, S_EL, S_SPSEL, S_DAIF, S_PAN, S_SS, S_IL, S_NZCV, S_IRQ_LINES,
-  S_EXCL_ADDR, SR_SPSR_EL1, SR_ELR_EL1, SR_ESR_EL1, SR_FAR_EL1, SR_VBAR_EL1, SR_SCTLR_EL1, SR_CPACR_EL1,
+  S_EXCL_ADDR, S_EVENT, SR_SPSR_EL1, SR_ELR_EL1, SR_ESR_EL1, SR_FAR_EL1, SR_VBAR_EL1, SR_SCTLR_EL1, SR_CPACR_EL1,
   IRQ_LINE_IRQ, IRQ_LINE_FIQ, IRQ_LINE_SERROR,
 } from "../layout";
 import {
-  cpu, pc, npc, fault, checkIrq, curEl, vcpuIndex, selectTlb, sysreg, setSysreg, stop,
+  cpu, pc, npc, fault, curEl, vcpuIndex, selectTlb, sysreg, setSysreg, stop, branchAddr,
 } from "./state";
 import { hostUnimplemented } from "./host";
-import { invalidateFetch } from "./memory";
+import { invalidateFetch, requestIrqCheck } from "./memory";
 
 // Exception classes, ESR_ELx.EC (Arm ARM D17.2.37)
 export const EC_UNKNOWN: u32 = 0x00;
@@ -136,9 +136,16 @@ export function instructionAbort(va: u64, fsc: u32, s1ptw: bool): void {
   syncFault(ec, fsc | (s1ptw ? 1 << 7 : 0), va);
 }
 
-/** SP alignment check for a load/store using SP as base (SCTLR_EL1.SA / SA0, Arm ARM D1.8.2.1). */
-export function checkSpAlign(sp: u64): bool {
-  if ((sp & 15) == 0) return true;
+/**
+ * SP alignment check for a load/store using SP as base (SCTLR_EL1.SA / SA0, Arm ARM D1.8.2.1); takes the
+ * fault and returns false if it fails. Inline test of the aligned case: why - 3% of the instructions of a Linux
+ * boot are loads and stores based on SP (30 M of 1,020 M), each was a call.
+ */
+@inline export function checkSpAlign(sp: u64): bool {
+  return (sp & 15) == 0 || checkSpAlignSlow(sp);
+}
+
+function checkSpAlignSlow(sp: u64): bool {
   const bit: u64 = curEl == 0 ? 1 << 4 : 1 << 3;
   if ((sysreg(SR_SCTLR_EL1) & bit) == 0) return true;
   syncException(EC_SP_ALIGN, 0);
@@ -153,13 +160,19 @@ export function checkFpEnabled(): bool {
   return false;
 }
 
-/** ERET (Arm ARM AArch64.ExceptionReturn): restore PSTATE from SPSR_EL1, branch to ELR_EL1. */
+/**
+ * ERET (Arm ARM AArch64.ExceptionReturn): restore PSTATE from SPSR_EL1, clear the local exclusive monitor, set
+ * the Event Register (SendEventLocal), branch to ELR_EL1 through AArch64.BranchAddr (top-byte-ignore applies to
+ * the return address as to any branch). An illegal return leaves ELR's bits as they are: the pseudocode makes
+ * PC[63:32] and PC[1:0] UNKNOWN then, and the next instruction takes the Illegal Execution state exception.
+ */
 export function exceptionReturn(): void {
   const spsr = <u32>sysreg(SR_SPSR_EL1);
-  let target = sysreg(SR_ELR_EL1);
+  const target = sysreg(SR_ELR_EL1);
   const m = spsr & 0x1f;
   store<i64>(cpu + S_EXCL_ADDR, -1); // ClearExclusiveLocal
-  let illegal = m != 0 && m != 4 && m != 5; // AArch32 or EL2/EL3: illegal return (D1.11.5)
+  atomic.store<u32>(cpu + S_EVENT, 1); // SendEventLocal
+  const illegal = m != 0 && m != 4 && m != 5; // AArch32 or EL2/EL3: illegal return (D1.11.5)
   if (illegal) {
     // PSTATE.IL set, EL and SP unchanged, other fields from SPSR
     store<u32>(cpu + S_IL, 1);
@@ -175,12 +188,11 @@ export function exceptionReturn(): void {
     store<u32>(cpu + S_PAN, pan);
     selectTlb();
   }
-  // Returning to EL0, bits 63:56 follow TBI; keep the address as given (tagged addresses are translated).
-  npc = target;
-  checkIrq = true;
+  npc = illegal ? target : branchAddr(target);
+  requestIrqCheck();
 }
 
-/** Take a pending, unmasked interrupt or illegal-state exception; called by the run loop when checkIrq. */
+/** Take a pending, unmasked interrupt or illegal-state exception; called by the run loop after requestIrqCheck. */
 export function pollInterrupts(): bool {
   if (load<u32>(cpu + S_IL) != 0) {
     syncException(EC_ILLEGAL_STATE, 0);

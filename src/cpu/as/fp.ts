@@ -8,7 +8,8 @@
 // Scalar results are written with the rest of the V register cleared (bits 127:N).
 
 import { S_FPCR } from "../layout";
-import { cpu, X, setX, W, setW, V64, V64hi, setV64, vAddr, setNzcv, conditionHolds } from "./state";
+import { cpu, X, setX, W, setW, V64, V64hi, setV64, vAddr, setNzcv } from "./state";
+import { condHolds } from "./alu";
 import { undefinedInsn, undefinedArch } from "./exception";
 import {
   RM_TIEAWAY, RM_ZERO, fpcrRMode,
@@ -190,7 +191,7 @@ function execFpCondCompare(insn: u32): void {
   if (!msClear(insn)) { undefinedArch(); return; }
   const size = fpSize(insn);
   if (size == 0) return;
-  if (!conditionHolds((insn >> 12) & 0xf)) {
+  if (!condHolds((insn >> 12) & 0xf)) {
     setNzcv((insn & 0xf) << 28);
     return;
   }
@@ -205,7 +206,7 @@ function execFpCondSelect(insn: u32): void {
   if (!msClear(insn)) { undefinedArch(); return; }
   const size = fpSize(insn);
   if (size == 0) return;
-  const src = conditionHolds((insn >> 12) & 0xf) ? (insn >> 5) & 31 : (insn >> 16) & 31;
+  const src = condHolds((insn >> 12) & 0xf) ? (insn >> 5) & 31 : (insn >> 16) & 31;
   setV64(insn & 31, vreg(src, size));
 }
 

@@ -2,7 +2,7 @@
 
 import {
   S_EL, S_SPSEL, S_DAIF, S_EXCL_ADDR, S_CNTFRQ, S_VCPU_ID, SR_SCTLR_EL1, SR_MIDR_EL1, SR_MPIDR_EL1,
-  VCPU_STRIDE, VCPU_BASE, S_PC,
+  SR_OSLSR_EL1, VCPU_STRIDE, VCPU_BASE, S_PC,
 } from "../layout";
 import { selectVcpu, setSysreg, npc } from "./state";
 import { takeException, VEC_SYNC } from "./exception";
@@ -32,6 +32,9 @@ export function resetVcpu(index: u32): void {
   setSysreg(SR_SCTLR_EL1, SCTLR_RES1);
   setSysreg(SR_MIDR_EL1, 0x411fd070); // Cortex-A57 r1p0, as Xen's reference guest reports
   setSysreg(SR_MPIDR_EL1, 0x80000000 | <u64>index);
+  // OSLSR_EL1.OSLK resets to 1 on a Cold reset: the OS Lock is locked until software clears it through
+  // OSLAR_EL1 (Arm ARM, OSLSR_EL1 field descriptions). The slot keeps OSLK at bit 1, as sysreg.ts uses it.
+  setSysreg(SR_OSLSR_EL1, 2);
   tlbFlushAll();
 }
 

@@ -30,21 +30,21 @@ const V_BIT: u32 = 1 << 26;
 const KEY_PRFM: u32 = 0xe;
 /** Allocated size:opc keys without PRFM: all but 0b1011, 0b1110, 0b1111 (C4.1 "Load/store register"). */
 const GPR_KEYS: u32 = 0x37ff;
-/** Allocated keys where PRFM exists (unsigned offset, register offset, unscaled as PRFUM). */
-const GPR_KEYS_PRFM: u32 = 0x77ff;
 
-/** Decode of the Loads and Stores group: op0 = insn bits 31:28 (bits 29:28 here), op1 = bit 26, op2 = 24:23. */
+/**
+ * Decode of the Loads and Stores group: op0 = insn bits 31:28 (bits 29:28 here), op1 = bit 26, op2 = 24:23.
+ * The run loop (interp.ts) calls ldstUimm, ldstImm9OrReg and ldstPair itself for the general-register forms,
+ * with the top byte `hi` (insn bits 31:24: size, V, and the form) as a constant.
+ */
 export function execLdst(insn: u32): void {
   switch ((insn >> 28) & 3) {
     case 3:
-      if ((insn & (1 << 24)) != 0) ldstUimm(insn);
-      else if ((insn & (1 << 21)) == 0) ldstImm9(insn);
-      else if (((insn >> 10) & 3) == 2) ldstRegOffset(insn);
-      else undefinedArch(); // op4 = 00: LSE atomic memory operations; op4 = x1: LDRAA/LDRAB
+      if ((insn & (1 << 24)) != 0) ldstUimm(insn, insn >> 24);
+      else ldstImm9OrReg(insn, insn >> 24);
       break;
     case 2:
       if ((insn & V_BIT) != 0) fpPair(insn);
-      else ldstPair(insn);
+      else ldstPair(insn, insn >> 24);
       break;
     case 1:
       // op2 = 1x: LDAPR/STLUR (unscaled immediate, ARMv8.4) and unallocated
@@ -67,49 +67,57 @@ export function execLdst(insn: u32): void {
   return <u64><i64>(<i32>(insn << 11) >> 23);
 }
 
+/** A load of 1 << `size` bytes, zero-extended; `size` is a constant where the run loop inlines this. */
+@inline function loadSized(size: u32, addr: u64): u64 {
+  if (size == 0) return <u64>read8(addr);
+  if (size == 1) return <u64>read16(addr);
+  if (size == 2) return <u64>read32(addr);
+  return read64(addr);
+}
+
+@inline function storeSized(size: u32, addr: u64, v: u64): void {
+  if (size == 0) write8(addr, <u32>v);
+  else if (size == 1) write16(addr, <u32>v);
+  else if (size == 2) write32(addr, <u32>v);
+  else write64(addr, v);
+}
+
 /**
- * One general-register transfer at `addr` for key = size:opc (validated by the caller; PRFM handled by the
- * caller). LDR (immediate)/(register) pseudocode: MemOp_STORE, MemOp_LOAD with zero or sign extension to
- * 32 (opc = 11) or 64 (opc = 10) bits. On a fault `fault` is set and Rt is unchanged.
+ * One general-register transfer of 1 << `size` bytes at `addr`; `opc` is insn bits 23:22, already validated
+ * (PRFM is handled by the caller). LDR (immediate)/(register) pseudocode: MemOp_STORE, MemOp_LOAD with zero
+ * extension (opc = 01), sign extension to 64 (10) or to 32 bits (11). On a fault Rt is unchanged.
  */
-@inline function gprTransfer(key: u32, t: u32, addr: u64): void {
-  switch (key) {
-    case 0x0: write8(addr, W(t)); break; // STRB
-    case 0x1: { const v = read8(addr); if (!fault) setW(t, v); break; } // LDRB
-    case 0x2: { const v = read8(addr); if (!fault) setX(t, <u64><i64><i8>v); break; } // LDRSB Xt
-    case 0x3: { const v = read8(addr); if (!fault) setW(t, <u32><i32><i8>v); break; } // LDRSB Wt
-    case 0x4: write16(addr, W(t)); break; // STRH
-    case 0x5: { const v = read16(addr); if (!fault) setW(t, v); break; } // LDRH
-    case 0x6: { const v = read16(addr); if (!fault) setX(t, <u64><i64><i16>v); break; } // LDRSH Xt
-    case 0x7: { const v = read16(addr); if (!fault) setW(t, <u32><i32><i16>v); break; } // LDRSH Wt
-    case 0x8: write32(addr, W(t)); break; // STR Wt
-    case 0x9: { const v = read32(addr); if (!fault) setW(t, v); break; } // LDR Wt
-    case 0xa: { const v = read32(addr); if (!fault) setX(t, <u64><i64><i32>v); break; } // LDRSW
-    case 0xc: write64(addr, X(t)); break; // STR Xt
-    default: { const v = read64(addr); if (!fault) setX(t, v); } // 0xd LDR Xt
+@inline function gprTransfer(size: u32, opc: u32, t: u32, addr: u64): void {
+  if (opc == 0) {
+    storeSized(size, addr, X(t));
+    return;
   }
+  const v = loadSized(size, addr);
+  if (fault) return;
+  if (opc == 1) setX(t, v); // a W register write zero-extends, so LDR Wt and LDRB/LDRH write Xt too
+  else if (opc == 2) setX(t, signExtend(size, v));
+  else setW(t, <u32>signExtend(size, v));
 }
 
-/** Write the value of a load of key = size:opc to Rt with its zero or sign extension. */
-function gprLoadResult(key: u32, t: u32, v: u64): void {
-  switch (key & 3) {
-    case 1: setX(t, v); break; // zero-extended (W or X)
-    case 2: // to 64 bits
-      if (key < 4) setX(t, <u64><i64><i8>v);
-      else if (key < 8) setX(t, <u64><i64><i16>v);
-      else setX(t, <u64><i64><i32>v);
-      break;
-    default: // 3: to 32 bits
-      setW(t, key < 4 ? <u32><i32><i8>v : <u32><i32><i16>v);
-  }
+/** The value of a load of 1 << `size` bytes sign-extended to 64 bits. */
+@inline function signExtend(size: u32, v: u64): u64 {
+  if (size == 0) return <u64><i64><i8>v;
+  if (size == 1) return <u64><i64><i16>v;
+  return <u64><i64><i32>v;
 }
 
-/** LDR/STR (immediate, unsigned offset): imm12 scaled by the access size. The hot path. */
-function ldstUimm(insn: u32): void {
-  const key = ((insn >> 28) & 0xc) | ((insn >> 22) & 3);
+/** Whether size:opc is an allocated general-register transfer; PRFM (size 11, opc 10) is not one. */
+@inline function gprValid(size: u32, opc: u32): bool {
+  return ((GPR_KEYS >> ((size << 2) | opc)) & 1) != 0;
+}
+
+/** LDR/STR (immediate, unsigned offset): imm12 scaled by the access size. `hi` = insn bits 31:24. */
+@inline export function ldstUimm(insn: u32, hi: u32): void {
+  const size = hi >> 6, opc = (insn >> 22) & 3;
   const t = insn & 31, n = (insn >> 5) & 31;
-  if ((insn & V_BIT) != 0) {
+  if ((hi & 4) != 0) {
     // SIMD&FP forms: CheckFPAdvSIMDEnabled64() precedes the address calculation
+    const key = (size << 2) | opc;
     if (!fpKeyValid(key)) { undefinedArch(); return; }
     if (!checkFpEnabled()) return;
     const base = XSP(n);
@@ -117,38 +125,45 @@ function ldstUimm(insn: u32): void {
     fpTransfer(key, t, base + (<u64>((insn >> 10) & 0xfff) << fpScale(key)));
     return;
   }
-  if (((GPR_KEYS >> key) & 1) == 0) {
-    if (key != KEY_PRFM) undefinedArch(); // PRFM is a hint: no access, no fault
+  if (!gprValid(size, opc)) {
+    if (((size << 2) | opc) != KEY_PRFM) undefinedArch(); // PRFM is a hint: no access, no fault
     return;
   }
   const base = XSP(n);
   if (n == 31 && !checkSpAlign(base)) return;
-  gprTransfer(key, t, base + (<u64>((insn >> 10) & 0xfff) << (key >> 2)));
+  gprTransfer(size, opc, t, base + (<u64>((insn >> 10) & 0xfff) << size));
+}
+
+/** Bit 24 clear: bit 21 = 0 is the imm9 group, bit 21 = 1 with bits 11:10 = 10 the register offset. */
+@inline export function ldstImm9OrReg(insn: u32, hi: u32): void {
+  if ((insn & (1 << 21)) == 0) ldstImm9(insn, hi);
+  else if (((insn >> 10) & 3) == 2) ldstRegOffset(insn, hi);
+  else undefinedArch(); // op4 = 00: LSE atomic memory operations; op4 = x1: LDRAA/LDRAB
 }
 
 /**
  * Bits 11:10 select LDUR/STUR (00, unscaled), post-index (01), LDTR/STTR (10, unprivileged), pre-index (11);
  * all take a signed, unscaled imm9. PRFUM exists only in the unscaled form.
  */
-function ldstImm9(insn: u32): void {
-  const key = ((insn >> 28) & 0xc) | ((insn >> 22) & 3);
+@inline function ldstImm9(insn: u32, hi: u32): void {
+  const size = hi >> 6, opc = (insn >> 22) & 3, key = (size << 2) | opc;
   const mode = (insn >> 10) & 3;
   const t = insn & 31, n = (insn >> 5) & 31;
   const off = imm9(insn);
-  const isFp = (insn & V_BIT) != 0;
+  const isFp = (hi & 4) != 0;
   if (isFp) {
     if (mode == 2 || !fpKeyValid(key)) { undefinedArch(); return; }
     if (!checkFpEnabled()) return;
-  } else if ((((mode == 0 ? GPR_KEYS_PRFM : GPR_KEYS) >> key) & 1) == 0) {
-    undefinedArch();
-    return;
-  } else if (key == KEY_PRFM) return; // PRFUM
+  } else if (!gprValid(size, opc)) {
+    if (mode != 0 || key != KEY_PRFM) undefinedArch();
+    return; // PRFUM
+  }
   const base = XSP(n);
   if (n == 31 && !checkSpAlign(base)) return;
   const addr = mode == 1 ? base : base + off;
   if (isFp) fpTransfer(key, t, addr);
   else if (mode == 2) unprivTransfer(key, t, addr);
-  else gprTransfer(key, t, addr);
+  else gprTransfer(size, opc, t, addr);
   if (fault) return;
   if ((mode & 1) != 0) setXSP(n, base + off);
 }
@@ -165,6 +180,15 @@ function unprivTransfer(key: u32, t: u32, addr: u64): void {
   if (!fault) gprLoadResult(key, t, v);
 }
 
+/** Write the value of a load of key = size:opc to Rt with its zero or sign extension. */
+function gprLoadResult(key: u32, t: u32, v: u64): void {
+  switch (key & 3) {
+    case 1: setX(t, v); break; // zero-extended (W or X)
+    case 2: setX(t, signExtend(key >> 2, v)); break; // to 64 bits
+    default: setW(t, <u32>signExtend(key >> 2, v)); // 3: to 32 bits
+  }
+}
+
 /** Rm extended and shifted for the register-offset form: option 010 UXTW, 011 LSL, 110 SXTW, 111 SXTX. */
 @inline function regOffset(insn: u32, shift: u32): u64 {
   const rm = X((insn >> 16) & 31);
@@ -177,12 +201,12 @@ function unprivTransfer(key: u32, t: u32, addr: u64): void {
 }
 
 /** LDR/STR (register): base + extended Rm, optionally scaled by the access size (S, bit 12). */
-function ldstRegOffset(insn: u32): void {
-  const key = ((insn >> 28) & 0xc) | ((insn >> 22) & 3);
+@inline function ldstRegOffset(insn: u32, hi: u32): void {
+  const size = hi >> 6, opc = (insn >> 22) & 3, key = (size << 2) | opc;
   const t = insn & 31, n = (insn >> 5) & 31;
   // option<1> == 0 is a reserved extend (UXTB/UXTH/SXTB/SXTH)
   if ((insn & (1 << 14)) == 0) { undefinedArch(); return; }
-  if ((insn & V_BIT) != 0) {
+  if ((hi & 4) != 0) {
     if (!fpKeyValid(key)) { undefinedArch(); return; }
     if (!checkFpEnabled()) return;
     const base = XSP(n);
@@ -190,13 +214,13 @@ function ldstRegOffset(insn: u32): void {
     fpTransfer(key, t, base + regOffset(insn, fpScale(key)));
     return;
   }
-  if (((GPR_KEYS >> key) & 1) == 0) {
+  if (!gprValid(size, opc)) {
     if (key != KEY_PRFM) undefinedArch();
     return;
   }
   const base = XSP(n);
   if (n == 31 && !checkSpAlign(base)) return;
-  gprTransfer(key, t, base + regOffset(insn, key >> 2));
+  gprTransfer(size, opc, t, base + regOffset(insn, size));
 }
 
 /** LDR (literal) W/X, LDRSW (literal), PRFM (literal): PC + imm19 * 4; no SP, no writeback. */
@@ -219,9 +243,10 @@ function ldrLiteral(insn: u32): void {
 /**
  * LDP/STP/LDPSW/LDNP/STNP (general registers). Bits 24:23: 00 no-allocate offset, 01 post-index, 10 signed
  * offset, 11 pre-index; imm7 is scaled by the register size. Both loads complete before any register changes.
+ * `hi` = insn bits 31:24.
  */
-function ldstPair(insn: u32): void {
-  const opc = insn >> 30, mode = (insn >> 23) & 3, isLoad = (insn & (1 << 22)) != 0;
+@inline export function ldstPair(insn: u32, hi: u32): void {
+  const opc = hi >> 6, mode = (insn >> 23) & 3, isLoad = (insn & (1 << 22)) != 0;
   // opc = 11 unallocated; opc = 01 is LDPSW only (STGP is ARMv8.5, LDNPSW does not exist)
   if (opc == 3 || (opc == 1 && (!isLoad || mode == 0))) { undefinedArch(); return; }
   const t = insn & 31, t2 = (insn >> 10) & 31, n = (insn >> 5) & 31;

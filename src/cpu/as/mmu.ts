@@ -21,6 +21,8 @@ export let mmuPermW: bool = false;
 export let mmuPermX: bool = false;
 /** Memory type: true for Normal memory, false for Device (Arm ARM B2.7). */
 export let mmuNormal: bool = false;
+/** log2 of the leaf entry's size: 12 for a page, 21 and 30 for 2 MiB and 1 GiB blocks (the TLB tracks blocks). */
+export let mmuLeafShift: u32 = 12;
 /** MAIR attribute byte of the translation (for PAR_EL1), and shareability. */
 export let mmuAttr: u32 = 0;
 export let mmuSh: u32 = 0;
@@ -43,6 +45,7 @@ export function translate(va: u64, acc: u32, regime: u32): bool {
     // MMU off: flat mapping; data is Device-nGnRnE, instructions Normal (Arm ARM D8.2.10)
     if ((va >> PA_BITS) != 0) return fail(FSC_ADDR_SIZE + 0);
     mmuPa = va;
+    mmuLeafShift = 12;
     mmuPermR = true;
     mmuPermW = true;
     mmuPermX = true;
@@ -110,6 +113,7 @@ export function translate(va: u64, acc: u32, regime: u32): bool {
   const oa = desc & OA_MASK & ~((<u64>1 << blockShift) - 1);
   if ((oa >> PA_BITS) != 0) return fail(FSC_ADDR_SIZE + level);
   mmuPa = oa | (va & ((<u64>1 << blockShift) - 1));
+  mmuLeafShift = blockShift;
 
   // Memory attributes (MAIR_EL1, Arm ARM D8.5)
   const attrIdx = <u32>(desc >> 2) & 7;

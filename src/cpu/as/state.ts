@@ -4,7 +4,7 @@
 
 import {
   S_X, S_SP, S_NZCV, S_V, S_SYSREG, S_EL, S_DAIF, VCPU_BASE, VCPU_STRIDE, TLB_BASE, TLB_STRIDE,
-  TLB_REGIME_SIZE, S_PAN,
+  TLB_REGIME_SIZE, S_PAN, SR_TCR_EL1,
 } from "../layout";
 
 /** Base address of the running vCPU's state block. */
@@ -13,14 +13,22 @@ export let cpu: u32 = VCPU_BASE;
 export let vcpuIndex: u32 = 0;
 /** Address of the instruction being executed. */
 export let pc: u64 = 0;
-/** Address of the next instruction; branches and exceptions overwrite it. */
+/**
+ * Address of the next instruction for the generic decode (interp.ts `execute`): preset to pc + 4, branches and
+ * exceptions overwrite it. The run loop keeps its own copy of the PC in a local and reads `npc` back only after
+ * the generic decode or an exception.
+ */
 export let npc: u64 = 0;
 /** Set when the current instruction took a synchronous exception (its handler must stop at once). */
 export let fault: bool = false;
 /** Set when run() must return after the current instruction (exits). */
 export let stop: bool = false;
-/** Set when something may have unmasked or raised an interrupt: the run loop re-checks before the next insn. */
-export let checkIrq: bool = true;
+/**
+ * Set when something may have unmasked or raised an interrupt: the run loop re-checks before the next insn.
+ * Set it only through memory.ts requestIrqCheck(), which also sends the loop to its slow fetch path where the
+ * check is made (a renamed successor of `checkIrq`, so that code setting the flag alone no longer compiles).
+ */
+export let irqCheckPending: bool = true;
 /** Base of the soft TLB for the current regime (EL0 / EL1 / EL1+PAN). */
 export let tlbCur: u32 = TLB_BASE;
 /** Cached current exception level (mirrors S_EL). */
@@ -83,23 +91,21 @@ export function selectTlb(): void {
   return load<u32>(cpu + S_DAIF);
 }
 
-/** ConditionHolds(cond) from the Arm ARM (shared/functions/system/ConditionHolds). */
-export function conditionHolds(cond: u32): bool {
-  const f = load<u32>(cpu + S_NZCV);
-  const n = (f >> 31) & 1, z = (f >> 30) & 1, c = (f >> 29) & 1, v = (f >> 28) & 1;
-  let r: bool;
-  switch (cond >> 1) {
-    case 0: r = z == 1; break; // EQ
-    case 1: r = c == 1; break; // CS
-    case 2: r = n == 1; break; // MI
-    case 3: r = v == 1; break; // VS
-    case 4: r = c == 1 && z == 0; break; // HI
-    case 5: r = n == v; break; // GE
-    case 6: r = n == v && z == 0; break; // GT
-    default: r = true; // AL
-  }
-  if ((cond & 1) != 0 && cond != 15) r = !r;
-  return r;
+/**
+ * AArch64.BranchAddr for EL0/EL1: when the top byte is ignored for the target's half of the address space
+ * (TCR_EL1.TBI0/TBI1; there is no TBID without FEAT_PAuth), bits 63:56 become copies of bit 55. Used by the
+ * register branches and by exception return. Fast path: the address is already canonical (bits 63:55 equal).
+ */
+@inline export function branchAddr(target: u64): u64 {
+  if ((((target >> 55) + 1) & 0x1ff) <= 1) return target;
+  return branchAddrSlow(target);
+}
+
+function branchAddrSlow(target: u64): u64 {
+  const upper = (target >> 55) & 1;
+  const tbi = (load<u64>(cpu + S_SYSREG + (SR_TCR_EL1 << 3)) >> (37 + upper)) & 1;
+  if (tbi == 0) return target;
+  return upper != 0 ? target | 0xff00000000000000 : target & 0x00ffffffffffffff;
 }
 
 // ---- SIMD&FP registers: V[n] is 16 bytes, lane 0 at the lowest address ----

@@ -14,15 +14,16 @@ import {
   SR_SCTLR_EL1, SR_ACTLR_EL1, SR_CPACR_EL1, SR_TTBR0_EL1, SR_TTBR1_EL1, SR_TCR_EL1, SR_SPSR_EL1, SR_ELR_EL1,
   SR_AFSR0_EL1, SR_AFSR1_EL1, SR_ESR_EL1, SR_FAR_EL1, SR_PAR_EL1, SR_MAIR_EL1, SR_AMAIR_EL1, SR_VBAR_EL1,
   SR_CONTEXTIDR_EL1, SR_TPIDR_EL1, SR_TPIDR_EL0, SR_TPIDRRO_EL0, SR_CSSELR_EL1, SR_MIDR_EL1, SR_MPIDR_EL1,
-  SR_MDSCR_EL1, SR_OSLSR_EL1, SR_OSDLR_EL1,
+  SR_MDSCR_EL1, SR_OSLSR_EL1, SR_OSDLR_EL1, SR_DBGBVR0_EL1, SR_DBGBCR0_EL1, SR_DBGWVR0_EL1, SR_DBGWCR0_EL1,
+  SR_MDCCINT_EL1, SR_DBGPRCR_EL1, SR_DBGCLAIM_EL1,
 } from "../layout";
 import {
-  cpu, curEl, vcpuIndex, checkIrq, X, setX, sysreg, setSysreg, selectTlb, nzcv, setNzcv, daif,
+  cpu, curEl, vcpuIndex, X, setX, sysreg, setSysreg, selectTlb, nzcv, setNzcv, daif,
 } from "./state";
 import {
   syncException, undefinedInsn, undefinedArch, checkFpEnabled, setMode, EC_SYSREG,
 } from "./exception";
-import { tlbFlushAll } from "./memory";
+import { tlbFlushAll, requestIrqCheck } from "./memory";
 import { hostSysregAccess } from "./host";
 import { isTimerKey, timerRead, timerWrite } from "./timer";
 
@@ -125,15 +126,7 @@ const FPSR_RW: u32 = 0x0800009f;
 const ALL: u64 = 0xffffffffffffffff;
 
 // ---------------------------------------------------------------- debug register storage
-// Slots for the debug registers that layout.ts does not name yet (requested from the lead: move them there).
-// Two breakpoints and two watchpoints, as ID_AA64DFR0_EL1 advertises.
-const SR_DBGBVR0_EL1: u32 = 52; // 52, 53
-const SR_DBGBCR0_EL1: u32 = 54; // 54, 55
-const SR_DBGWVR0_EL1: u32 = 56; // 56, 57
-const SR_DBGWCR0_EL1: u32 = 58; // 58, 59
-const SR_MDCCINT_EL1: u32 = 60;
-const SR_DBGPRCR_EL1: u32 = 61;
-const SR_DBGCLAIM_EL1: u32 = 62;
+// Two breakpoints and two watchpoints, as ID_AA64DFR0_EL1 advertises (slots SR_DBG* in layout.ts).
 const DBG_BREAKPOINTS: u32 = 2;
 const DBG_WATCHPOINTS: u32 = 2;
 const DBGBCR_RW: u64 = 0x00ffe1e7; // BT LBN SSC HMC BAS PMC E
@@ -156,6 +149,11 @@ export function sysregTrap(insn: u32): void {
 }
 
 // ---------------------------------------------------------------- entry
+
+/** MRS and MSR (register): bits 31:22 = 1101010100 with op0 = 2 or 3 (bit 20 set). */
+@inline export function isSysregAccess(insn: u32): bool {
+  return (insn & 0xffd00000) == 0xd5100000;
+}
 
 /** MRS (L = 1) and MSR (register) (L = 0), op0 = 2 or 3 (Arm ARM C6.2.194, C6.2.196). */
 export function execSysreg(insn: u32): void {
@@ -199,7 +197,7 @@ export function execSysreg(insn: u32): void {
 /** The machine handles the register; for MRS it writes X[rt] itself, for MSR it reads X[rt]. */
 function hostAccess(insn: u32, key: u32, isRead: bool, rt: u32): void {
   const r = hostSysregAccess(vcpuIndex, key, isRead, rt);
-  checkIrq = true; // e.g. an ICC_EOIR1/ICC_PMR write may expose the next pending interrupt
+  requestIrqCheck(); // e.g. an ICC_EOIR1/ICC_PMR write may expose the next pending interrupt
   if (r != 0) undefinedInsn(insn);
 }
 
@@ -366,7 +364,7 @@ function sysregWrite(insn: u32, key: u32, v: u64): void {
     case DAIF:
       if (!el0Allowed(insn, SCTLR_UMA)) return;
       store<u32>(cpu + S_DAIF, <u32>v & (0xf << 6));
-      checkIrq = true;
+      requestIrqCheck();
       return;
     case NZCV: setNzcv(<u32>v); return;
     case FPCR:

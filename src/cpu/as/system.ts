@@ -8,16 +8,15 @@
 
 import {
   S_EXIT, S_EXIT_IMM, S_EVENT, S_EXCL_ADDR, S_TLB_GEN, S_PAN, S_DAIF, EXIT_HVC, EXIT_SMC, EXIT_WFI, EXIT_WFE,
-  SR_SCTLR_EL1, SR_PAR_EL1, DOM_TLB_GEN, MAX_VCPUS, VCPU_BASE, VCPU_STRIDE, TLB_BASE, TLB_STRIDE, TLB_ENTRY,
-  TLB_ENTRIES, TLB_INVALID, P2M_HOLE,
+  SR_SCTLR_EL1, SR_PAR_EL1, DOM_TLB_GEN, MAX_VCPUS, VCPU_BASE, VCPU_STRIDE, TLB_ENTRIES, P2M_HOLE,
 } from "../layout";
-import { cpu, curEl, vcpuIndex, tlbCur, stop, checkIrq, fault, X, sysreg, setSysreg, selectTlb } from "./state";
+import { cpu, curEl, tlbCur, stop, fault, X, sysreg, setSysreg, selectTlb } from "./state";
 import {
   syncException, svcException, undefinedInsn, undefinedArch, exceptionReturn, dataAbort, setMode,
   interruptLinePending, EC_BRK64, EC_WFX, FSC_ALIGNMENT,
 } from "./exception";
 import {
-  tlbFlushAll, invalidateFetch, regimeTlbBase, currentRegime, writeSized, p2m, p2mReadOnly, ACC_READ,
+  tlbFlushAll, tlbFlushVa, requestIrqCheck, regimeTlbBase, currentRegime, writeSized, p2m, p2mReadOnly, ACC_READ,
   ACC_WRITE,
 } from "./memory";
 import { translate, mmuPa, mmuFsc, mmuS1ptw, mmuNormal, mmuAttr, mmuSh } from "./mmu";
@@ -112,8 +111,6 @@ function exceptionReturnGroup(insn: u32): void {
         return;
       }
       exceptionReturn();
-      // An exception return sets the Event Register (AArch64.ExceptionReturn: SendEventLocal)
-      atomic.store<u32>(cpu + S_EVENT, 1);
       return;
     case 0xd6bf03e0: // DRPS: UNDEFINED outside Debug state
     case 0xd69f0bff: case 0xd69f0fff: // ERETAA, ERETAB: FEAT_PAuth is absent
@@ -124,6 +121,17 @@ function exceptionReturnGroup(insn: u32): void {
 }
 
 // ---------------------------------------------------------------- hints (C6.2.x HINT, CRm:op2)
+
+/**
+ * The encodings that do nothing here: every hint but WFE, WFI, SEV and SEVL (see hint()), and DSB, DMB, ISB
+ * with any CRm (see barrier()). The run loop tests this before calling execSystem: why - they are 23 M of the
+ * 1,020 M instructions of a Linux boot (the ftrace NOPs at each function entry, PACIASP/AUTIASP, barriers).
+ */
+@inline export function isNop(insn: u32): bool {
+  const m = insn & 0xfffff01f;
+  if (m == 0xd503201f) return ((insn >> 5) & 0x7f) - 2 > 3; // CRm:op2 not 2..5
+  return m == 0xd503301f && ((insn >> 5) & 7) - 4 <= 2; // op2 = 100, 101, 110
+}
 
 /**
  * NOP, YIELD, WFE, WFI, SEV, SEVL; everything else in the hint space is a NOP here: ESB (no RAS), PSB CSYNC
@@ -229,7 +237,7 @@ function msrImmediate(insn: u32): void {
       }
       const d = load<u32>(cpu + S_DAIF);
       store<u32>(cpu + S_DAIF, (insn & (1 << 5)) != 0 ? d & ~(crm << 6) : d | (crm << 6));
-      checkIrq = true;
+      requestIrqCheck();
       return;
     }
   }
@@ -287,8 +295,7 @@ function sysInstruction(insn: u32): void {
       cacheMaintenanceVa(va, ACC_WRITE);
       return;
     case DC_ZVA:
-      if (curEl == 0 && (sysreg(SR_SCTLR_EL1) & SCTLR_DZE) == 0) sysregTrap(insn);
-      else dcZva(va);
+      dcZvaInstruction(insn);
       return;
     case DC_CVAP: // FEAT_DPB (ID_AA64ISAR1_EL1.DPB = 0)
     case AT_S1E1RP: case AT_S1E1WP: // FEAT_PAN2
@@ -343,6 +350,20 @@ function cacheMaintenanceVa(va: u64, acc: u32): void {
   if (!translate(va, acc, regime)) dataAbort(va, mmuFsc, true, mmuS1ptw, true);
 }
 
+/** The encoding of DC ZVA, Xt (SYS #3, C7, C4, #1, Xt). */
+@inline export function isDcZva(insn: u32): bool {
+  return (insn & 0xffffffe0) == 0xd50b7420;
+}
+
+/**
+ * DC ZVA, Xt: trapped at EL0 unless SCTLR_EL1.DZE. The run loop calls it directly: why - Linux zeroes pages
+ * with it (clear_page): 1.0 M per boot, each went through four levels of decode.
+ */
+export function dcZvaInstruction(insn: u32): void {
+  if (curEl == 0 && (sysreg(SR_SCTLR_EL1) & SCTLR_DZE) == 0) sysregTrap(insn);
+  else dcZva(X(insn & 31));
+}
+
 /**
  * DC ZVA: zero the 64-byte block containing `va` (DCZID_EL0.BS = 4). It is a store for permissions, PAN and
  * faults (WnR = 1, CM = 0, FAR = `va` as given); on any type of Device memory it takes an Alignment fault.
@@ -379,8 +400,9 @@ function dcZva(va: u64): void {
 /**
  * TLBI VMALLE1(IS), VAE1(IS), ASIDE1(IS), VAAE1(IS), VALE1(IS), VAALE1(IS) (op1 = 0, CRn = 8, CRm = 3 for
  * Inner Shareable, 7 for local). The soft TLB is not tagged by ASID, so ASID forms flush everything and VA
- * forms ignore the ASID. The Inner Shareable forms also reach the domain's other vCPUs through DOM_TLB_GEN:
- * each flushes before it next runs.
+ * forms ignore the ASID; a VA in a cached block mapping drops the whole block (memory.ts tlbFlushVa). The
+ * Inner Shareable forms also reach the domain's other vCPUs through DOM_TLB_GEN: each flushes everything
+ * before it next runs.
  */
 function tlbi(insn: u32, op: u32, xt: u64): void {
   const crm = (op >> 3) & 15;
@@ -395,7 +417,7 @@ function tlbi(insn: u32, op: u32, xt: u64): void {
       return;
     case 1: case 3: case 5: case 7: // VAE1, VAAE1, VALE1, VAALE1: Xt[43:0] = VA[55:12]
       if (crm == 3) broadcastTlbi();
-      tlbFlushVaRegion(xt << 12);
+      tlbFlushVa(xt << 12);
       return;
   }
   undefinedInsn(insn);
@@ -405,25 +427,4 @@ function tlbi(insn: u32, op: u32, xt: u64): void {
 function broadcastTlbi(): void {
   const old = atomic.add<u32>(DOM_TLB_GEN, 1);
   if (load<u32>(cpu + S_TLB_GEN) == old) store<u32>(cpu + S_TLB_GEN, old + 1);
-}
-
-/**
- * Invalidate by VA. A TLBI by VA removes the whole entry that translates the address, which for a block
- * mapping covers up to 1 GiB (Arm ARM D8.13.x). The soft TLB holds 4 KiB pieces and does not record the block
- * size they came from, so every cached page in the 1 GiB-aligned region of VA[55:30] is dropped.
- */
-function tlbFlushVaRegion(va: u64): void {
-  const region = (va >> 30) & 0x3ffffff;
-  const base = TLB_BASE + vcpuIndex * TLB_STRIDE;
-  const end = base + TLB_STRIDE;
-  for (let e = base; e < end; e += TLB_ENTRY) {
-    // Each tag is the page address or TLB_INVALID (1): their OR, page-aligned, is the entry's page.
-    const page = (load<u64>(e) | load<u64>(e, 8) | load<u64>(e, 16)) & PAGE_MASK;
-    if (((page >> 30) & 0x3ffffff) == region) {
-      store<u64>(e, TLB_INVALID);
-      store<u64>(e, TLB_INVALID, 8);
-      store<u64>(e, TLB_INVALID, 16);
-    }
-  }
-  invalidateFetch();
 }

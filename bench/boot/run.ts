@@ -1,8 +1,9 @@
 // bench/boot/run.ts - `npm run bench:boot`: boot-to-poweroff wall time of Debian's arm64 kernel with the tsxen
-// initramfs under `tsxen run` and under qemu-system-aarch64 (TCG), same kernel, initramfs, 256 MiB and 1 vCPU, in
-// the same run; the command line `console=ttyAMA0 tsxen.run=poweroff` makes /init power off as soon as it runs.
-// Then the host CPU time a tsxen guest costs while it sits idle at its shell (and qemu's, for reference). N runs
-// each (default 3, --runs N), alternating tsxen and qemu, medians. Writes the "Boot" section of bench/RESULTS.md.
+// initramfs under `tsxen run` as an hvm guest (PL011 console) and as a pvh guest (Xen PV console hvc0, xenstore,
+// event channels), and under qemu-system-aarch64 (TCG), same kernel, initramfs, 256 MiB and 1 vCPU, in the same
+// run; `tsxen.run=poweroff` on the command line makes /init power off as soon as it runs. Then the host CPU time
+// a guest costs while it sits idle at its shell. N runs each (default 3, --runs N), alternating the runners,
+// medians. Writes the "Boot" section of bench/RESULTS.md.
 // Images: the cached ones of `tsxen image fetch` (honours XDG_CACHE_HOME), or --kernel FILE --initrd FILE.
 
 import { spawnSync } from 'node:child_process';
@@ -23,6 +24,7 @@ const QEMU: Peer = { command: 'qemu-system-aarch64', debianPackage: 'qemu-system
 const QEMU_CPU = 'cortex-a57';
 const MEMORY_MIB = 256;
 const APPEND = `console=ttyAMA0 ${RUN_PARAMETER}=poweroff`;
+const PVH_APPEND = `console=hvc0 ${RUN_PARAMETER}=poweroff`;
 const IDLE_SECONDS = 10;
 /** Bounds a hung guest only. */
 const TIMEOUT_MS = 600_000;
@@ -49,17 +51,28 @@ interface Boot {
 
 interface Runner {
   name: string;
+  /** The kernel command line of the timed boots. */
+  append: string;
   start(images: Images, append?: string): GuestConsole;
 }
 
 const TSXEN: Runner = {
   name: 'tsxen',
+  append: APPEND,
   start: (images, append) => tsxen(['run', '--kernel', images.kernel, '--initrd', images.initrd,
+    '--memory', String(MEMORY_MIB), '--vcpus', '1', ...(append === undefined ? [] : ['--append', append])]),
+};
+
+const TSXEN_PVH: Runner = {
+  name: 'tsxen-pvh',
+  append: PVH_APPEND,
+  start: (images, append) => tsxen(['run', '--type', 'pvh', '--kernel', images.kernel, '--initrd', images.initrd,
     '--memory', String(MEMORY_MIB), '--vcpus', '1', ...(append === undefined ? [] : ['--append', append])]),
 };
 
 const QEMU_RUNNER: Runner = {
   name: 'qemu',
+  append: APPEND,
   start: (images, append) => {
     const args = ['-M', 'virt', '-cpu', QEMU_CPU, '-m', String(MEMORY_MIB), '-nographic',
       '-kernel', images.kernel, '-initrd', images.initrd, '-append', append ?? 'console=ttyAMA0'];
@@ -86,7 +99,7 @@ function median(xs: number[]): number {
 
 async function bootToPoweroff(runner: Runner, images: Images): Promise<Boot> {
   const c0 = childrenCpu();
-  const guest = runner.start(images, APPEND);
+  const guest = runner.start(images, runner.append);
   try {
     const ready = await guest.waitFor(READY, 'the initramfs ready line', TIMEOUT_MS);
     const readyAt = performance.now();
@@ -171,8 +184,9 @@ interface Results {
 function section(r: Results): string {
   const c = cpus();
   const s = (x: number) => x.toFixed(2);
-  const tsx = r.boots['tsxen']!, qemu = r.boots['qemu']!;
+  const tsx = r.boots['tsxen']!, pvh = r.boots['tsxen-pvh']!, qemu = r.boots['qemu']!;
   const ratio = median(tsx.map(b => b.wall)) / median(qemu.map(b => b.wall));
+  const pvhRatio = median(pvh.map(b => b.wall)) / median(qemu.map(b => b.wall));
   const cpuRatio = median(tsx.map(b => b.cpu)) / median(qemu.map(b => b.cpu));
   const row = (name: string, boots: Boot[]) =>
     `| ${name} | ${s(median(boots.map(b => b.wall)))} | ${s(median(boots.map(b => b.ready)))} | ` +
@@ -187,24 +201,29 @@ function section(r: Results): string {
     `- Host: ${c[0]?.model.trim() ?? 'unknown CPU'}, ${c.length} cores, Linux ${release()}, Node ${process.version}, ` +
       `load average ${r.load.toFixed(1)} at the start (a shared host: differences under ~30% are noise)`,
     `- tsxen ${revision()}, the CPU engine's interpreter alone (no JIT), run from ` +
-      `${compiled ? 'dist/ (npm run build)' : 'the TypeScript sources through tsx'}: \`tsxen run --memory ${MEMORY_MIB} ` +
-      `--vcpus 1 --append "${APPEND}"\``,
+      `${compiled ? 'dist/ (npm run build)' : 'the TypeScript sources through tsx'}: hvm \`tsxen run --memory ${MEMORY_MIB} ` +
+      `--vcpus 1 --append "${APPEND}"\`; pvh \`tsxen run --type pvh --memory ${MEMORY_MIB} --vcpus 1 ` +
+      `--append "${PVH_APPEND}"\``,
     `- qemu-system-aarch64 ${qemuVersion()} (TCG): \`-M virt -cpu ${QEMU_CPU} -m ${MEMORY_MIB} -nographic ` +
       `-append "${APPEND}"\``,
-    `- Both: ${shortPath(r.images.kernel)} and ${shortPath(r.images.initrd)}; ` +
+    `- All: ${shortPath(r.images.kernel)} and ${shortPath(r.images.initrd)}; ` +
       `wall time from spawn to process exit, start-up included; ${r.runs} runs each, alternating, medians`,
     '',
     '| runner | boot to poweroff (s) | to /init ready line (s) | CPU time (s) | runs (s) |',
     '|---|---|---|---|---|',
-    row('tsxen', tsx),
+    row('tsxen (hvm)', tsx),
+    row('tsxen (pvh)', pvh),
     row('qemu-system-aarch64', qemu),
     '',
-    `Ratio tsxen/qemu: **${ratio.toFixed(2)}** (target: within ${TARGET_RATIO}x with the interpreter alone: ` +
-      `${met(ratio <= TARGET_RATIO)}); over CPU time ${cpuRatio.toFixed(2)}.`,
+    `Ratio tsxen/qemu: **${ratio.toFixed(2)}** hvm, **${pvhRatio.toFixed(2)}** pvh (target: within ${TARGET_RATIO}x ` +
+      `with the interpreter alone: hvm ${met(ratio <= TARGET_RATIO)}, pvh ${met(pvhRatio <= TARGET_RATIO)}); hvm over ` +
+      `CPU time ${cpuRatio.toFixed(2)}.`,
     '',
     `Idle guest at its shell prompt for ${IDLE_SECONDS} s (2 s after the prompt appeared), host CPU time of the ` +
-      `process as a share of one core: tsxen **${r.idle['tsxen']!.toFixed(1)}%** (target below ` +
-      `${TARGET_IDLE_PERCENT}%: ${met(r.idle['tsxen']! < TARGET_IDLE_PERCENT)}), qemu ${r.idle['qemu']!.toFixed(1)}%.`,
+      `process as a share of one core: tsxen hvm **${r.idle['tsxen']!.toFixed(1)}%**, pvh ` +
+      `**${r.idle['tsxen-pvh']!.toFixed(1)}%** (target below ${TARGET_IDLE_PERCENT}%: hvm ` +
+      `${met(r.idle['tsxen']! < TARGET_IDLE_PERCENT)}, pvh ${met(r.idle['tsxen-pvh']! < TARGET_IDLE_PERCENT)}), ` +
+      `qemu ${r.idle['qemu']!.toFixed(1)}%.`,
     '',
   ].join('\n');
 }
@@ -232,14 +251,15 @@ async function main(): Promise<number> {
   const imgs = await images(argv);
   checkInitramfs(imgs.initrd);
   const load = loadavg()[0]!;
-  const results: Results = { runs, load, images: imgs, boots: { tsxen: [], qemu: [] }, idle: {} };
+  const results: Results = { runs, load, images: imgs, boots: { tsxen: [], 'tsxen-pvh': [], qemu: [] }, idle: {} };
+  const runners = [TSXEN, TSXEN_PVH, QEMU_RUNNER];
   // Idle first: it also warms the page cache and tsx's transpile cache before the timed boots.
-  for (const runner of [TSXEN, QEMU_RUNNER]) {
+  for (const runner of runners) {
     results.idle[runner.name] = await idlePercent(runner, imgs);
     log(`${runner.name} idle: ${results.idle[runner.name]!.toFixed(1)}% of a core`);
   }
   for (let run = 1; run <= runs; run++) {
-    for (const runner of [TSXEN, QEMU_RUNNER]) {
+    for (const runner of runners) {
       const boot = await bootToPoweroff(runner, imgs);
       results.boots[runner.name]!.push(boot);
       log(`${runner.name} boot ${run}/${runs}: ${boot.wall.toFixed(2)} s (ready line at ${boot.ready.toFixed(2)} s, ` +

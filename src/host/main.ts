@@ -5,7 +5,7 @@ import { setLogSink } from '../base/log.js';
 import { runCli, type CliHost } from '../toolstack/cli/main.js';
 import { nodeImageCommandHost } from './image-host.js';
 import { createEngine } from './engine-loader.js';
-import { attachStdioConsole, nodeClock, nodeSchedulerHost, readFileBytes } from './node-platform.js';
+import { attachStdioConsole, nodeClock, nodeSchedulerHost, readFileBytes, serveXenstore } from './node-platform.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -23,6 +23,8 @@ export async function main(argv: string[]): Promise<number> {
     scheduler: nodeSchedulerHost,
     readFile: readFileBytes,
     attachConsole: attachStdioConsole,
+    serveXenstore,
+    traceHypercalls: process.env.TSXEN_TRACE_HYPERCALLS !== undefined && process.env.TSXEN_TRACE_HYPERCALLS !== '0',
   };
   return runCli(argv, host);
 }

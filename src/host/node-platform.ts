@@ -1,11 +1,16 @@
 // host/node-platform.ts - Node implementations of the services the layers above take by injection: clocks,
-// scheduler timing, files, the console terminal.
+// scheduler timing, files, the console terminal, xenstored's Unix socket.
 
+import { lstatSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { MachineClock } from '../machine/virt.js';
 import type { SchedulerHost } from '../hv/scheduler.js';
-import type { ConsoleAttachment } from '../toolstack/cli/run.js';
+import type { Xenstored } from '../dom0/xenstore/xenstored.js';
+import type { ConsoleAttachment, XenstoreService } from '../toolstack/cli/run.js';
 import { attachTerminal } from './terminal.js';
+import { listenXenstore } from './xenstore-socket.js';
 
 export const nodeClock: MachineClock = {
   monotonicNs: () => process.hrtime.bigint(),
@@ -31,4 +36,24 @@ export function attachStdioConsole(onInput: (b: Uint8Array) => void, onEscape: (
     write: bytes => { process.stdout.write(bytes); },
     detach: () => t.detach(),
   };
+}
+
+/**
+ * Where a tsxen process's xenstored listens: $TSXEN_XENSTORED_PATH, else a socket per process (several tsxen may
+ * run at once) in $XDG_RUNTIME_DIR/tsxen, or in a private directory under the temporary directory.
+ */
+export function xenstoreSocketPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TSXEN_XENSTORED_PATH) return env.TSXEN_XENSTORED_PATH;
+  const uid = process.getuid?.() ?? 0;
+  const dir = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'tsxen') : join(tmpdir(), `tsxen-${uid}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  // whoever can reach the socket is as privileged as dom0: the directory must be ours alone
+  if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0)
+    throw new Error(`${dir} is not a private directory of this user: set TSXEN_XENSTORED_PATH to a socket path`);
+  return join(dir, `xenstored.${process.pid}.sock`);
+}
+
+export async function serveXenstore(xenstored: Xenstored): Promise<XenstoreService> {
+  return listenXenstore(xenstored, xenstoreSocketPath());
 }

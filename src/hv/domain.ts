@@ -1,6 +1,9 @@
 // hv/domain.ts - a domain and its vCPUs as the hypervisor core sees them: lifecycle state, the exits of the CPU
 // engine (HVC/SMC firmware calls, WFI), PSCI power control. Like Xen's struct domain / struct vcpu
 // (xen/include/xen/sched.h) with the Arm trap handling of xen/arch/arm/traps.c (do_trap_hvc, do_trap_smc).
+// A pvh domain also has a Xen side (hv/xen/xen-domain.ts XenDomain, passed as `xen`): it serves HVC #0xEA1,
+// hears every vCPU state change for the guest's runstate area (vcpu_runstate_change in
+// xen/common/sched/core.c), and keeps the SCHEDOP_poll timeouts the scheduler must wake vCPUs for.
 
 import { Logger } from '../base/log.js';
 import { ExitReason, type Engine } from '../cpu/engine.js';
@@ -15,6 +18,18 @@ const ENOSYS = 38;
 
 export type DomainState = 'running' | 'paused' | 'shutdown' | 'dying';
 export type ShutdownReason = 'poweroff' | 'reboot' | 'crash';
+/** RUNSTATE_* of xen/include/public/vcpu.h by name. */
+export type VcpuRunstate = 'running' | 'runnable' | 'blocked' | 'offline';
+
+/** The Xen side of a domain, as the vCPU loop drives it (hv/xen/xen-domain.ts XenDomain implements it). */
+export interface DomainXen {
+  /** HVC #0xEA1 from `vcpu`: dispatch the hypercall, result in x0. */
+  hypercall(vcpu: number): void;
+  /** A vCPU changed state (scheduled in or out, blocked, powered on or off). */
+  setRunstate(vcpu: number, state: VcpuRunstate): void;
+  /** Wake vCPUs whose SCHEDOP_poll timed out; nanoseconds until the next poll timeout, or null. */
+  expirePolls(): number | null;
+}
 
 export interface VcpuInfo {
   power: VcpuPower;
@@ -31,8 +46,10 @@ export interface DomainOptions {
   machine: VirtMachine;
   /** Instructions per slice (~1 ms of guest time; ENGINE.md: return to JS about every millisecond). */
   sliceBudget?: number;
-  /** Xen hypercall dispatch (HVC #0xEA1); without it every hypercall answers -ENOSYS. */
+  /** Xen hypercall dispatch (HVC #0xEA1); without it (and without `xen`) every hypercall answers -ENOSYS. */
   hypercall?: (vcpu: number) => void;
+  /** The domain's Xen side (pvh guests): hypercalls, runstates and poll timeouts; overrides `hypercall`. */
+  xen?: DomainXen;
 }
 
 export class Domain implements PsciDomain {
@@ -50,6 +67,7 @@ export class Domain implements PsciDomain {
   onShutdown?: (reason: ShutdownReason) => void;
   private readonly log: Logger;
   private readonly hypercall?: (vcpu: number) => void;
+  private readonly xen?: DomainXen;
 
   constructor(opts: DomainOptions) {
     this.id = opts.id;
@@ -57,7 +75,8 @@ export class Domain implements PsciDomain {
     this.engine = opts.engine;
     this.machine = opts.machine;
     this.sliceBudget = opts.sliceBudget ?? 200_000;
-    this.hypercall = opts.hypercall;
+    this.xen = opts.xen;
+    this.hypercall = opts.xen ? (v => opts.xen!.hypercall(v)) : opts.hypercall;
     this.log = new Logger(`${opts.name}`);
     this.vcpus = Array.from({ length: opts.engine.vcpus }, (_, i) => ({
       power: i === 0 ? 'on' : 'off', blocked: false, deadline: null,
@@ -70,6 +89,25 @@ export class Domain implements PsciDomain {
 
   /** Run vCPU `i` for one slice and handle why it stopped. */
   runSlice(i: number): void {
+    this.xen?.setRunstate(i, 'running');
+    this.runSliceOnly(i);
+    // context_save: the vCPU leaves the pCPU blocked, offline, or still runnable
+    if (this.xen && this.state === 'running') this.xen.setRunstate(i, this.runstateOf(i));
+  }
+
+  /** The runstate vCPU `i` is in while it does not run. */
+  runstateOf(i: number): VcpuRunstate {
+    const v = this.vcpus[i];
+    if (v.power !== 'on') return 'offline';
+    return v.blocked ? 'blocked' : 'runnable';
+  }
+
+  /** SCHEDOP_poll timeouts: wake the vCPUs whose poll expired; nanoseconds until the next one, or null. */
+  expirePolls(): number | null {
+    return this.xen ? this.xen.expirePolls() : null;
+  }
+
+  private runSliceOnly(i: number): void {
     const e = this.engine;
     let exit: ExitReason;
     try {
@@ -142,10 +180,12 @@ export class Domain implements PsciDomain {
     this.engine.setPc(i, entry);
     this.engine.setX(i, 0, context);
     this.vcpus[i] = { power: 'on', blocked: false, deadline: null };
+    this.xen?.setRunstate(i, 'runnable');
   }
   cpuOff(i: number): void {
     this.vcpus[i] = { power: 'off', blocked: false, deadline: null };
     this.engine.requestExit(i);
+    this.xen?.setRunstate(i, 'offline');
   }
   systemOff(): void {
     this.shutdown('poweroff');
@@ -154,11 +194,15 @@ export class Domain implements PsciDomain {
     this.shutdown('reboot');
   }
 
-  /** Stop the domain with `reason` (SCHEDOP_shutdown / PSCI SYSTEM_OFF or RESET / a crash). */
-  shutdown(reason: ShutdownReason): void {
+  /**
+   * Stop the domain with `reason` (SCHEDOP_shutdown / PSCI SYSTEM_OFF or RESET / a crash); `detail` says what
+   * happened for a crash when nothing more precise was recorded.
+   */
+  shutdown(reason: ShutdownReason, detail?: string): void {
     if (this.state === 'shutdown' || this.state === 'dying') return;
     this.state = 'shutdown';
     this.shutdownReason = reason;
+    if (reason === 'crash') this.crashInfo ??= detail;
     for (let i = 0; i < this.vcpus.length; i++) this.engine.requestExit(i);
     this.log.info(`shut down (${reason})`);
     this.onShutdown?.(reason);

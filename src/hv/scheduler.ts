@@ -1,7 +1,8 @@
 // hv/scheduler.ts - runs the vCPUs of every domain in turn on the Node event loop (one pCPU for now; Xen's
 // credit2 over worker_threads later). A vCPU runs for a slice and returns; between slices the event loop serves
-// I/O. A vCPU in WFI is blocked until its GIC output is asserted or its timer deadline passes, and when nothing
-// can run the scheduler sleeps until the earliest deadline or an external wake-up: an idle guest costs almost
+// I/O. A vCPU in WFI (or a pvh guest's SCHEDOP_block / SCHEDOP_poll) is blocked until its GIC output is asserted,
+// its timer deadline or its poll timeout passes, and when nothing can run the scheduler sleeps until the earliest
+// of those or an external wake-up (console input, an event from dom0, a poll ending): an idle guest costs almost
 // no host CPU.
 
 import type { Domain } from './domain.js';
@@ -62,6 +63,9 @@ export class Scheduler {
     let sleepNs = Infinity;
     for (const d of this.domains) {
       if (d.state !== 'running') continue;
+      // SCHEDOP_poll timeouts first: an expired poll makes its vCPU runnable in this round
+      const pollNs = d.expirePolls();
+      if (pollNs !== null) sleepNs = Math.min(sleepNs, pollNs);
       for (let i = 0; i < d.vcpus.length; i++) {
         const v = d.vcpus[i];
         if (v.power !== 'on') continue;

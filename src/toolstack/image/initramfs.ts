@@ -40,6 +40,14 @@ export function initScript(modules: readonly string[]): string {
 # their name to no one (init/main.c treats them as module parameters).
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 /bin/busybox --install -s 2>/dev/null
+# BusyBox's poweroff, reboot and halt signal PID 1 as busybox init expects, but this /init is no init daemon:
+# make them act at once (Linux's orderly_poweroff/orderly_reboot run them when the toolstack writes
+# control/shutdown, drivers/xen/manage.c).
+for c in poweroff reboot halt; do
+  rm -f /sbin/$c
+  printf '#!/bin/sh\\nexec /bin/busybox %s -f "$@"\\n' $c > /sbin/$c
+  chmod 755 /sbin/$c
+done
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev

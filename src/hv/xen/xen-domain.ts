@@ -5,6 +5,7 @@
 // SCHEDOP_poll waiters. The CPU engine and the emulated machine belong to hv/domain.ts's Domain, which calls
 // `hypercall(vcpu)` for every HVC #0xEA1 (pass it as the Domain's `hypercall` option, then `attach`).
 
+import { PPI_XEN_EVENTS } from '../../machine/memmap.js';
 import { Logger, RateLimitedLog } from '../../base/log.js';
 import { callbackIrqPpi, HVM_NR_PARAMS, HVM_PARAM_CALLBACK_IRQ } from '../../abi/xen/hvm_params.js';
 import { SHUTDOWN_crash, SHUTDOWN_poweroff, SHUTDOWN_reboot, SHUTDOWN_soft_reset, SHUTDOWN_suspend,
@@ -25,7 +26,7 @@ import { Runstates, type RunstateName } from './runstate.js';
 import { SharedInfo } from './shared-info.js';
 
 /** The event-channel upcall PPI (arch-arm.h GUEST_EVTCHN_PPI). */
-export const GUEST_EVTCHN_PPI = 31;
+export const GUEST_EVTCHN_PPI = PPI_XEN_EVENTS;
 /** LIBXL_MAXMEM_CONSTANT: the slack over the RAM size the toolstack allows by default (1 MiB of pages). */
 const MAXMEM_SLACK_PAGES = 256;
 /** PSTATE.I in the engine's DAIF word (architectural position, bit 7). */

@@ -3,6 +3,7 @@
 // affected vCPUs' highest priority pending interrupt is recomputed and their IRQ/FIQ inputs are set in the
 // engine. Like Xen's vgic-v3 (xen/arch/arm/vgic-v3.c) for a domU: affinity routing, one Security state, no ITS.
 
+import { vcpuAffinity } from '../memmap.js';
 import { GIC_PPI_BASE, GIC_SPI_BASE, GICD_SIZE, GICR_STRIDE, ICC_SGIR_AFF1_SHIFT, ICC_SGIR_AFF2_SHIFT,
   ICC_SGIR_AFF3_SHIFT, ICC_SGIR_INTID_SHIFT, ICC_SGIR_IRM, ICC_SGIR_RS_SHIFT, ICC_SGIR_TARGETLIST_MASK,
   INTID_SPURIOUS } from '../../abi/arm/gicv3.js';
@@ -40,7 +41,7 @@ export interface Gicv3State {
 
 /** MPIDR_EL1 of vCPU `i` in a Xen guest (shared/docs/XEN-ABI.md section 1: cpu@N reg and MPIDR_EL1). */
 export function xenMpidr(i: number): bigint {
-  return 0x8000_0000n | BigInt(i & 0xf) | (BigInt(i >> 4) << 8n);
+  return 0x8000_0000n | BigInt(vcpuAffinity(i)); // bit 31 is RES1
 }
 
 /** The 32-bit affinity Aff3 << 24 | Aff2 << 16 | Aff1 << 8 | Aff0 of an MPIDR (the GICR_TYPER[63:32] form). */

@@ -10,10 +10,11 @@ import {
   SR_CNTP_CTL_EL0, SR_CNTP_CVAL_EL0, SR_CNTV_CTL_EL0, SR_CNTV_CVAL_EL0, SR_CNTVOFF_EL2,
 } from '../../cpu/layout.js';
 import type { IrqLine } from '../gic/gicv3.js';
+import { PPI_PHYS_TIMER, PPI_VIRT_TIMER } from '../memmap.js';
 
 /** PPIs of the timers (xen/include/public/arch-arm.h GUEST_TIMER_VIRT_PPI, GUEST_TIMER_PHYS_NS_PPI). */
-export const VTIMER_PPI = 27;
-export const PTIMER_PPI = 30;
+export const VTIMER_PPI = PPI_VIRT_TIMER;
+export const PTIMER_PPI = PPI_PHYS_TIMER;
 
 const U64 = (1n << 64n) - 1n;
 const UNKNOWN_LEVEL = 2;

@@ -20,7 +20,7 @@ const args = [
   '--outFile', out,
   '--textFile', out.replace(/\.wasm$/, '.wat'),
   '--runtime', 'stub',
-  '--importMemory', '--sharedMemory',
+  '--importMemory', '--sharedMemory', '--importTable',
   '--initialMemory', '32', '--maximumMemory', '65536',
   '--memoryBase', '256',
   '--enable', 'simd', '--enable', 'threads',

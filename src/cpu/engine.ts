@@ -3,6 +3,7 @@
 // Knows nothing of Xen or devices: device memory and implementation-defined registers go to EngineHooks.
 
 import * as L from './layout.js';
+import { Jit, type JitStats } from './jit/jit.js';
 
 export const ExitReason = {
   Budget: L.EXIT_BUDGET,
@@ -42,7 +43,17 @@ export interface EngineOptions {
   ramSize: number;
   vcpus: number;
   hooks: EngineHooks;
+  /**
+   * Translate guest blocks to WebAssembly once they have run this many times as interpreted code (the JIT tier,
+   * src/cpu/jit); 0 or absent: interpreter only.
+   */
+  jitThreshold?: number;
+  /** Compile each translation at once instead of in the background (tests: code runs translated on its next entry). */
+  jitSync?: boolean;
 }
+
+/** Executions before a block is translated, when the JIT is on (tsxen's default). */
+export const DEFAULT_JIT_THRESHOLD = 64;
 
 /** Largest RAM a domain can have: a wasm32 Memory is 4 GiB, of which RAM_OFF holds engine state. */
 export const MAX_RAM_BYTES = 0x1_0000_0000 - L.RAM_OFF;
@@ -56,14 +67,16 @@ export class Engine {
   readonly ramSize: number;
   readonly vcpus: number;
   private readonly exports: EngineExports;
+  private readonly jit: Jit;
 
-  private constructor(memory: WebAssembly.Memory, instance: WebAssembly.Instance, opts: EngineOptions) {
+  private constructor(memory: WebAssembly.Memory, instance: WebAssembly.Instance, opts: EngineOptions, jit: Jit) {
     this.memory = memory;
     this.bytes = new Uint8Array(memory.buffer);
     this.view = new DataView(memory.buffer);
     this.ramSize = opts.ramSize;
     this.vcpus = opts.vcpus;
     this.exports = instance.exports as unknown as EngineExports;
+    this.jit = jit;
   }
 
   /** Create a domain's Memory and engine instance from the compiled engine module. */
@@ -76,6 +89,11 @@ export class Engine {
       throw new EngineError(`vCPU count ${opts.vcpus} must be between 1 and ${L.MAX_VCPUS}`);
     const pages = (L.RAM_OFF + opts.ramSize) / 0x10000;
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const threshold = opts.jitThreshold ?? 0;
+    if (!Number.isInteger(threshold) || threshold < 0)
+      throw new EngineError(`JIT threshold ${threshold} must be a non-negative integer`);
+    const table = new WebAssembly.Table({ element: 'anyfunc', initial: 256 });
+    const jit = new Jit(memory, table, opts.jitSync === true);
     let engine: Engine | undefined;
     const h = opts.hooks;
     const imports = {
@@ -91,18 +109,32 @@ export class Engine {
         sysregAccess: (vcpu: number, key: number, isRead: number, rt: number) =>
           h.sysregAccess(vcpu, key, isRead !== 0, rt) ? 0 : 1,
         unimplemented: (vcpu: number, pc: bigint, insn: number) => h.unimplemented(vcpu, pc, insn >>> 0),
+        jitTranslate: (pc: bigint, host: number, entry: number) => jit.translate(pc, host >>> 0, entry >>> 0),
       },
     };
-    const instance = await WebAssembly.instantiate(module, { ...imports, env: { ...imports.env, memory } });
-    engine = new Engine(memory, instance, opts);
+    const instance = await WebAssembly.instantiate(module, { ...imports, env: { ...imports.env, memory, table } });
+    engine = new Engine(memory, instance, opts, jit);
     engine.view.setBigUint64(L.DOM_RAM_SIZE, BigInt(opts.ramSize), true);
+    engine.view.setUint32(L.DOM_JIT_THRESHOLD, threshold, true);
     for (let i = 0; i < opts.vcpus; i++) engine.exports.resetVcpu(i);
     return engine;
   }
 
   /** Run `vcpu` for at most `budget` instructions; returns why it stopped. */
   run(vcpu: number, budget: number): ExitReason {
-    return this.exports.run(vcpu, budget) as ExitReason;
+    const exit = this.exports.run(vcpu, budget) as ExitReason;
+    this.jit.flush();
+    return exit;
+  }
+
+  /** Wait for the JIT's background compiles to be installed (tests that check translated execution). */
+  jitSettle(): Promise<void> {
+    return this.jit.settle();
+  }
+
+  /** What the JIT has translated so far (zeros when it is off). */
+  get jitStats(): Readonly<JitStats> {
+    return this.jit.stats;
   }
 
   reset(vcpu: number): void {
@@ -165,6 +197,10 @@ export class Engine {
   instret(vcpu: number): bigint {
     return this.view.getBigInt64(this.base(vcpu) + L.S_INSTRET, true);
   }
+  /** Instructions of instret(vcpu) that ran as translated code. */
+  jitInstret(vcpu: number): bigint {
+    return this.view.getBigInt64(this.base(vcpu) + L.S_JIT_INSTRET, true);
+  }
   exitImm(vcpu: number): number {
     return this.u32(vcpu, L.S_EXIT_IMM);
   }
@@ -193,6 +229,16 @@ export class Engine {
   /** Copy bytes into guest RAM at physical `pa`; throws EngineError if the range is not RAM. */
   writePhys(pa: bigint, data: Uint8Array): void {
     this.bytes.set(data, this.ramRange(pa, data.length));
+    this.invalidateCode();
+  }
+
+  /**
+   * Drop every JIT translation: for writes of code that the guest does not follow with instruction-cache
+   * maintenance (the host loading a kernel or a test program; guests themselves use IC IVAU / IC IALLU).
+   */
+  invalidateCode(): void {
+    if (this.view.getUint32(L.DOM_JIT_THRESHOLD, true) === 0) return;
+    this.bytes.fill(0, L.JIT_CACHE_BASE, L.JIT_CACHE_BASE + L.JIT_CACHE_ENTRIES * L.JIT_CACHE_ENTRY);
   }
   readPhys(pa: bigint, length: number): Uint8Array {
     const h = this.ramRange(pa, length);

@@ -9,6 +9,7 @@
 //   0x0001_0000  vCPU state blocks, VCPU_STRIDE bytes each, MAX_VCPUS of them
 //   0x0005_0000  P2M overlay table (guest frames remapped to hypervisor pages or punched out)
 //   0x0006_0000  soft TLBs, TLB_STRIDE bytes per vCPU (ends below 0x0020_0000)
+//   0x0020_0000  JIT code cache index and page generations (JIT_* below)
 //   0x0040_0000  hypervisor-owned pages (shared_info, grant-table frames, ...), HYP_PAGES_SIZE bytes
 //   0x0100_0000  guest RAM bank 0 (guest physical RAM_BASE_PA upwards)
 // A wasm32 Memory is at most 4 GiB, so a domain has at most 4 GiB - RAM_OFF of RAM.
@@ -21,6 +22,8 @@ export const DOM_BASE = 0xf000;
 export const DOM_RAM_SIZE = 0xf000; // u64 bytes of RAM at RAM_BASE_PA (host RAM_OFF)
 export const DOM_OVERLAY_COUNT = 0xf008; // u32 live entries in the P2M overlay table
 export const DOM_TLB_GEN = 0xf00c; // u32 bumped by the host when it changes the P2M: vCPUs flush their TLBs
+export const DOM_JIT_THRESHOLD = 0xf010; // u32 executions of a block before it is translated; 0 = JIT off
+export const DOM_JIT_FLUSHES = 0xf014; // u32 bumped each time the engine drops every translation (IC IALLU)
 
 export const VCPU_BASE = 0x10000;
 export const VCPU_STRIDE = 0x2000;
@@ -44,6 +47,19 @@ export const TLB_ENTRY = 32;
 export const TLB_REGIME_SIZE = 512 * 32; // TLB_ENTRIES * TLB_ENTRY
 export const TLB_STRIDE = 3 * 512 * 32; // TLB_REGIMES * TLB_REGIME_SIZE
 export const TLB_INVALID = 1;
+
+// JIT code cache (src/cpu/jit, cpu/as/jit.ts), shared by the domain's vCPUs. Index of JIT_CACHE_ENTRIES
+// entries of 16 bytes, direct mapped on the host address of a block's first instruction: u32 host address,
+// i32 table index of the translation (0 none yet, JIT_FN_PENDING being compiled, JIT_FN_NEVER untranslatable),
+// u32 executions counted while interpreted, u32 generation of the page when the entry was made.
+export const JIT_CACHE_BASE = 0x200000;
+export const JIT_CACHE_ENTRIES = 65536;
+export const JIT_CACHE_ENTRY = 16;
+export const JIT_FN_NEVER = -1;
+export const JIT_FN_PENDING = -2; // queued for translation in the background: interpret meanwhile
+// One u8 generation per 4 KiB page of guest RAM (host RAM_OFF upwards), bumped by IC IVAU on the page: a cache
+// entry made under an older generation is stale. 1 MiB covers the 4 GiB a wasm32 domain can address.
+export const JIT_PAGE_GEN_BASE = 0x300000;
 
 export const HYP_BASE = 0x400000;
 export const HYP_PAGES_SIZE = 0xc00000;
@@ -89,6 +105,9 @@ export const S_EVENT = 412; // u32, the WFE event register (set by SEV/SEVL, exc
 export const S_TLB_BLOCKS = 416;
 export const S_TLB_BLOCK_VA = 424; // TLB_BLOCK_MAX u64 entries, up to 488
 export const TLB_BLOCK_MAX = 8;
+export const S_JIT_RETIRED = 488; // u32 instructions the last translated block retired
+export const S_TLB_CUR = 492; // u32 base of the soft TLB of the current regime (state.ts tlbCur), for the JIT
+export const S_JIT_INSTRET = 496; // i64 instructions retired by translated code (part of S_INSTRET)
 export const S_V = 512; // V0..V31, 16 bytes each, little-endian lane order
 export const S_SYSREG = 1024; // u64 array indexed by SR_* below
 

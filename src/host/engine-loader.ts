@@ -24,6 +24,12 @@ export function loadEngineModule(): Promise<WebAssembly.Module> {
   return cached;
 }
 
+/**
+ * An engine on a new Memory. TSXEN_JIT_THRESHOLD=<n> replaces the JIT's hotness threshold of engines that have
+ * the JIT on (tuning and benchmarks).
+ */
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
-  return Engine.create(await loadEngineModule(), opts);
+  const env = process.env.TSXEN_JIT_THRESHOLD;
+  const jitThreshold = env !== undefined && /^\d+$/.test(env) && (opts.jitThreshold ?? 0) > 0 ? Number(env) : opts.jitThreshold;
+  return Engine.create(await loadEngineModule(), { ...opts, jitThreshold });
 }

@@ -24,3 +24,12 @@ export declare function hostSysregAccess(vcpu: u32, key: u32, isRead: bool, rt: 
 /** An encoding the engine does not implement was executed (the host logs each encoding once). */
 @external("host", "unimplemented")
 export declare function hostUnimplemented(vcpu: u32, pc: u64, insn: u32): void;
+
+/**
+ * Translate the block whose first instruction is at guest `pc`, host address `host`, cache entry `entry` (the JIT,
+ * src/cpu/jit). Returns the table index of the translation, JIT_FN_PENDING when the host compiles it in the
+ * background (it stores the index in the entry later), or JIT_FN_NEVER when its first instruction cannot be
+ * translated.
+ */
+@external("host", "jitTranslate")
+export declare function hostJitTranslate(pc: u64, host: u32, entry: u32): i32;

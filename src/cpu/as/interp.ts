@@ -12,7 +12,8 @@
 // instead of before every instruction. Why (top-byte dispatch and PC local together, interleaved runs on the
 // shared 2-core host): a load/store loop went from 50 to 80 MIPS, a mixed integer loop from 72 to 96.
 
-import { S_PC, S_EXIT, S_EXIT_REQ, S_INSTRET, EXIT_BUDGET, EXIT_REQUEST } from "../layout";
+import { S_PC, S_EXIT, S_EXIT_REQ, S_INSTRET, EXIT_BUDGET, EXIT_REQUEST, DOM_JIT_THRESHOLD } from "../layout";
+import { jitEnter, jitRetired } from "./jit";
 import { cpu, pc, npc, fault, stop, irqCheckPending, selectVcpu } from "./state";
 import { fetchFast, fetchHit, fetchSlow, invalidateFetch, requestIrqCheck, tlbSyncGeneration } from "./memory";
 import { pollInterrupts, undefinedInsn, checkFpEnabled } from "./exception";
@@ -97,6 +98,8 @@ export function run(index: u32, budget: i32): u32 {
   requestIrqCheck();
   store<u32>(cpu + S_EXIT, EXIT_BUDGET);
   let n = budget;
+  // Branch targets are where translated blocks begin (jit.ts)
+  const jit = load<u32>(DOM_JIT_THRESHOLD) != 0;
   while (n > 0) {
     pc = p;
     let insn: u32;
@@ -176,19 +179,31 @@ export function run(index: u32, budget: i32): u32 {
         dataProc3(insn); p = next(p); continue;
       // ---- Branches: B, BL, B.cond (o0 = 0), CBZ/CBNZ, TBZ/TBNZ, BR/BLR/RET; hints and barriers that are NOPs.
       case 0x14: case 0x15: case 0x16: case 0x17:
-        p = branchImm(insn, p); continue;
+        p = branchImm(insn, p);
+        if (jit) { p = jitEnter(p, n); n -= jitRetired; }
+        continue;
       case 0x94: case 0x95: case 0x96: case 0x97:
-        p = branchLink(insn, p); continue;
+        p = branchLink(insn, p);
+        if (jit) { p = jitEnter(p, n); n -= jitRetired; }
+        continue;
       case 0x54:
         if ((insn & 0x10) != 0) break;
-        p = condBranch(insn, p); continue;
+        p = condBranch(insn, p);
+        if (jit) { p = jitEnter(p, n); n -= jitRetired; }
+        continue;
       case 0x34: case 0x35: case 0xb4: case 0xb5:
-        p = compareBranch(insn, p); continue;
+        p = compareBranch(insn, p);
+        if (jit) { p = jitEnter(p, n); n -= jitRetired; }
+        continue;
       case 0x36: case 0x37: case 0xb6: case 0xb7:
-        p = testBranch(insn, p); continue;
+        p = testBranch(insn, p);
+        if (jit) { p = jitEnter(p, n); n -= jitRetired; }
+        continue;
       case 0xd6:
         if (!isBranchToReg(insn)) break;
-        p = branchToReg(insn, p); continue;
+        p = branchToReg(insn, p);
+        if (jit) { p = jitEnter(p, n); n -= jitRetired; }
+        continue;
       case 0xd5: // why: ~5 M per Linux boot (MRS 2.4 M, DC ZVA 1 M) went through four levels of decode
         if (isNop(insn)) {
           p += 4; continue;

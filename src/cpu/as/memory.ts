@@ -394,6 +394,25 @@ export function invalidateFetch(): void {
   return load<u32>(<usize>(p + fetchAdd));
 }
 
+/** Host address of the instruction at `p`, which fetchFast(p) has just accepted. */
+@inline export function fetchHost(p: u64): u32 {
+  return <u32>(p + fetchAdd);
+}
+
+/**
+ * Make the page of `p` the fetch page if the soft TLB holds an executable translation for it, without a table
+ * walk or a fault (the JIT follows branches to other pages with it); false if the interpreter must fetch.
+ */
+export function fetchProbe(p: u64): bool {
+  if ((<u32>p & 3) != 0) return false;
+  const page = p & PAGE_MASK;
+  const e = tlbEntry(tlbCur, p);
+  if (load<u64>(e, 16) != page) return false;
+  fetchVa = page;
+  fetchAdd = load<u64>(e, 24);
+  return true;
+}
+
 /** Fetch the instruction at `pc` through the TLB or a table walk; on a fault the exception is taken. */
 export function fetchSlow(): u32 {
   if ((<u32>pc & 3) != 0) {

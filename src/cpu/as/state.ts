@@ -4,7 +4,7 @@
 
 import {
   S_X, S_SP, S_NZCV, S_V, S_SYSREG, S_EL, S_DAIF, VCPU_BASE, VCPU_STRIDE, TLB_BASE, TLB_STRIDE,
-  TLB_REGIME_SIZE, S_PAN, SR_TCR_EL1,
+  TLB_REGIME_SIZE, S_PAN, SR_TCR_EL1, S_TLB_CUR,
 } from "../layout";
 
 /** Base address of the running vCPU's state block. */
@@ -46,6 +46,7 @@ export function selectTlb(): void {
   const base = TLB_BASE + vcpuIndex * TLB_STRIDE;
   if (curEl == 0) tlbCur = base;
   else tlbCur = base + (load<u32>(cpu + S_PAN) != 0 ? 2 : 1) * TLB_REGIME_SIZE;
+  store<u32>(cpu + S_TLB_CUR, tlbCur); // translated code reads it from here
 }
 
 /** Base of the EL0 regime's TLB (for LDTR/STTR and AT S1E0*). */

@@ -9,6 +9,7 @@
 import {
   S_EXIT, S_EXIT_IMM, S_EVENT, S_EXCL_ADDR, S_TLB_GEN, S_PAN, S_DAIF, EXIT_HVC, EXIT_SMC, EXIT_WFI, EXIT_WFE,
   SR_SCTLR_EL1, SR_PAR_EL1, DOM_TLB_GEN, MAX_VCPUS, VCPU_BASE, VCPU_STRIDE, TLB_ENTRIES, P2M_HOLE,
+  DOM_JIT_THRESHOLD,
 } from "../layout";
 import { cpu, curEl, tlbCur, stop, fault, X, sysreg, setSysreg, selectTlb } from "./state";
 import {
@@ -21,6 +22,7 @@ import {
 } from "./memory";
 import { translate, mmuPa, mmuFsc, mmuS1ptw, mmuNormal, mmuAttr, mmuSh } from "./mmu";
 import { execSysreg, sysregTrap, DCZ_BLOCK_BYTES } from "./sysreg";
+import { jitFlushAll, jitFlushPage } from "./jit";
 
 const PAGE_MASK: u64 = ~<u64>0xfff;
 
@@ -282,14 +284,17 @@ function sysInstruction(insn: u32): void {
   }
   switch (op) {
     case IC_IALLUIS: case IC_IALLU:
-      // The interpreter has no code cache. A JIT must drop its translations here (all of them) and on IC IVAU
-      // (those of the page), in addition to its write-protection of translated pages.
+      // The JIT's translations are all stale (jit.ts); IC IVAU below drops those of one page
+      if (load<u32>(DOM_JIT_THRESHOLD) != 0) jitFlushAll();
       return;
     case DC_ISW: case DC_CSW: case DC_CISW: // set/way maintenance: no caches are modelled
       return;
     case IC_IVAU: case DC_CVAC: case DC_CVAU: case DC_CIVAC:
       if (curEl == 0 && (sysreg(SR_SCTLR_EL1) & SCTLR_UCI) == 0) sysregTrap(insn);
-      else cacheMaintenanceVa(va, ACC_READ);
+      else {
+        const host = cacheMaintenanceVa(va, ACC_READ);
+        if (op == IC_IVAU && host != P2M_HOLE && load<u32>(DOM_JIT_THRESHOLD) != 0) jitFlushPage(host);
+      }
       return;
     case DC_IVAC: // invalidate may discard data: checked as a write
       cacheMaintenanceVa(va, ACC_WRITE);
@@ -341,13 +346,18 @@ function parShareability(): u32 {
  * DC CVAC/CVAU/CIVAC, IC IVAU (permission checked as a read) and DC IVAC (as a write) have no effect on
  * memory here, but they translate the address and fault like an access: a Data Abort with CM = 1 and WnR = 1
  * (ESR_ELx.WnR "for faults on cache maintenance instructions, this bit always returns 1"). PSTATE.PAN does not
- * apply. A soft-TLB hit proves the translation succeeds, so the walk is skipped.
+ * apply. A soft-TLB hit proves the translation succeeds, so the walk is skipped. Returns the host address of
+ * `va` (P2M_HOLE if it is not RAM or the instruction faulted).
  */
-function cacheMaintenanceVa(va: u64, acc: u32): void {
+function cacheMaintenanceVa(va: u64, acc: u32): u32 {
   const regime: u32 = curEl == 0 ? 0 : 1;
   const e = regimeTlbBase(regime) + ((<u32>(va >> 12) & (TLB_ENTRIES - 1)) << 5);
-  if (load<u64>(acc == ACC_WRITE ? e + 8 : e) == (va & PAGE_MASK)) return;
-  if (!translate(va, acc, regime)) dataAbort(va, mmuFsc, true, mmuS1ptw, true);
+  if (load<u64>(acc == ACC_WRITE ? e + 8 : e) == (va & PAGE_MASK)) return <u32>(va + load<u64>(e, 24));
+  if (!translate(va, acc, regime)) {
+    dataAbort(va, mmuFsc, true, mmuS1ptw, true);
+    return P2M_HOLE;
+  }
+  return p2m(mmuPa);
 }
 
 /** The encoding of DC ZVA, Xt (SYS #3, C7, C4, #1, Xt). */

@@ -99,6 +99,11 @@ export interface UserRunOptions {
 export interface UserModeOptions {
   /** Guest RAM bytes (multiple of 64 KiB, default 64 MiB). */
   ramSize?: number;
+  /** Engine JIT threshold (EngineOptions.jitThreshold; default 0, the interpreter alone). */
+  jitThreshold?: number;
+  /** Compile each translation at once (EngineOptions.jitSync): with jitThreshold 1 a block runs translated from
+   *  its first entry through a branch (differential tests of the JIT). */
+  jitSync?: boolean;
 }
 
 /** One user-mode process on one vCPU of its own engine instance. */
@@ -124,7 +129,9 @@ export class UserModeMachine {
       sysregAccess: () => false,
       unimplemented: (_vcpu, pc, insn) => void unimplemented.set(pc, insn),
     };
-    const engine = await Engine.create(module, { ramSize: opts.ramSize ?? 64 << 20, vcpus: 1, hooks });
+    const engine = await Engine.create(module, {
+      ramSize: opts.ramSize ?? 64 << 20, vcpus: 1, hooks, jitThreshold: opts.jitThreshold, jitSync: opts.jitSync,
+    });
     const machine = new UserModeMachine(engine, unimplemented);
     return machine; // the hooks above reach `machine` only once the engine runs
   }
@@ -149,6 +156,7 @@ export class UserModeMachine {
     const image = elf instanceof Uint8Array ? parseElf(elf, argv[0]) : elf;
     const e = this.engine;
     e.bytes.fill(0, L.RAM_OFF, L.RAM_OFF + e.ramSize);
+    e.invalidateCode();
     e.reset(0);
     this.unimplemented.clear();
     for (const s of image.segments) {

@@ -4,7 +4,7 @@
 // x0 = DTB address, x1-x3 = 0, EL1h with DAIF masked, MMU off. The steps every guest type shares are here
 // (`createGuestMachine`, `loadGuest`); an hvm guest is built by `buildDomain`, a pvh guest by build-pvh.ts.
 
-import type { Engine, EngineOptions } from '../../cpu/engine.js';
+import { DEFAULT_JIT_THRESHOLD, type Engine, type EngineOptions } from '../../cpu/engine.js';
 import { parseLinuxImage, planBootLayout, type BootLayout, type LinuxImage } from '../../machine/boot/linux-image.js';
 import { domainDtb, type DomainDtConfig } from '../../machine/fdt/domain-dt.js';
 import { GUEST_RAM0_BASE, GUEST_RAM0_SIZE } from '../../machine/memmap.js';
@@ -24,6 +24,8 @@ export interface GuestConfig {
   cmdline: string;
   /** pvh only: the emulated SBSA UART at 0x22000000 for early debugging (xl.cfg `vuart = "sbsa_uart"`). */
   vuart?: boolean;
+  /** Translate hot guest code to WebAssembly (the CPU engine's JIT tier); false: the interpreter alone. Default true. */
+  jit?: boolean;
 }
 
 export interface BuildHost {
@@ -72,7 +74,10 @@ export async function createGuestMachine(cfg: GuestConfig, host: BuildHost, devi
     name: cfg.name, vcpus: cfg.vcpus, clock: host.clock, pl011: devices.pl011, pl031: devices.pl031,
     onConsoleOutput: cb.onConsoleOutput, onWake: cb.onWake,
   });
-  const engine = await host.createEngine({ ramSize: Number(ramSize), vcpus: cfg.vcpus, hooks: machine.hooks });
+  const engine = await host.createEngine({
+    ramSize: Number(ramSize), vcpus: cfg.vcpus, hooks: machine.hooks,
+    jitThreshold: cfg.jit === false ? 0 : DEFAULT_JIT_THRESHOLD,
+  });
   machine.attach(engine);
   return { machine, engine, ramSize, image, layout };
 }

@@ -50,6 +50,8 @@ export interface RunArgs {
   memory: string;
   vcpus: string;
   vuart?: boolean;
+  /** false with --no-jit */
+  jit: boolean;
 }
 
 export const DEFAULT_HVM_CMDLINE = 'console=ttyAMA0';
@@ -68,6 +70,7 @@ export function registerRunCommand(program: Command, host: RunCommandHost, done:
     .option('--memory <MiB>', 'guest memory in MiB', '256')
     .option('--vcpus <n>', 'number of vCPUs', '1')
     .option('--vuart', 'pvh: add the emulated SBSA UART at 0x22000000 for early debugging (earlycon=pl011,0x22000000)')
+    .option('--no-jit', 'run guest code in the interpreter only (no translation to WebAssembly)')
     .action(async (args: RunArgs) => done(await runGuest(args, host)));
 }
 
@@ -100,6 +103,7 @@ async function guestConfig(args: RunArgs, host: RunCommandHost): Promise<GuestCo
     initrd: initrdPath === undefined ? undefined : await host.readFile(initrdPath),
     cmdline: args.append ?? (args.type === 'pvh' ? DEFAULT_PVH_CMDLINE : DEFAULT_HVM_CMDLINE),
     vuart: args.vuart === true,
+    jit: args.jit !== false,
   };
 }
 

@@ -1,0 +1,93 @@
+// cpu/as/jit.ts - the interpreter's side of the JIT (ENGINE.md "two tiers"): a code cache index in the shared
+// Memory (layout.ts JIT_*), execution counts of blocks while they are interpreted, entry into translated blocks
+// through the function table, and invalidation by instruction-cache maintenance.
+//
+// A block starts at a branch target and never crosses its 4 KiB page. It is keyed by the host address of its
+// first instruction, i.e. by guest physical address: the virtual-to-physical mapping is checked on every entry
+// by the fetch TLB, so remapping a page needs no invalidation. Changing code does, and the architecture says so:
+// after writing instructions software must invalidate the instruction cache (IC IVAU / IC IALLU) before running
+// them (Arm ARM B2.2.5, "Concurrent modification and execution of instructions"; CTR_EL0.DIC = 0 here), which
+// Linux does (flush_icache_range). IC IVAU bumps the page's generation, IC IALLU drops every entry.
+//
+// Translated code (src/cpu/jit/translate.ts) reads guest state from the vCPU block and soft TLB only; on anything
+// it does not handle inline (a TLB miss, an unaligned SP, an instruction it does not translate) it returns the
+// PC of that instruction unexecuted and the interpreter carries on, so faults are always taken by the interpreter.
+
+import {
+  DOM_JIT_THRESHOLD, DOM_JIT_FLUSHES, JIT_CACHE_BASE, JIT_CACHE_ENTRIES, JIT_CACHE_ENTRY, JIT_PAGE_GEN_BASE,
+  RAM_OFF, S_JIT_RETIRED, S_JIT_INSTRET,
+} from "../layout";
+import { cpu, irqCheckPending } from "./state";
+import { fetchFast, fetchProbe, fetchHost } from "./memory";
+import { hostJitTranslate } from "./host";
+
+/** Instructions retired by translated blocks in the last jitEnter. */
+export let jitRetired: i32 = 0;
+
+@inline function cacheEntry(host: u32): u32 {
+  // Fibonacci hashing of the word address: blocks of one page spread over the index
+  return JIT_CACHE_BASE + (((host >> 2) * 0x9e3779b1) >> (32 - 16)) * JIT_CACHE_ENTRY;
+}
+
+@inline function pageGen(host: u32): u32 {
+  return <u32>load<u8>(JIT_PAGE_GEN_BASE + ((host - <u32>RAM_OFF) >> 12));
+}
+
+/**
+ * Called by the run loop at a branch target `p` while the JIT is on: run translated blocks from `p` as long as
+ * there are some (following their branches), count executions of blocks that have none, and translate those
+ * that became hot. Returns the PC to carry on from and leaves the instructions retired in `jitRetired`.
+ */
+export function jitEnter(p: u64, budget: i32): u64 {
+  let retired: i32 = 0;
+  while (retired < budget) {
+    // a pending interrupt check dropped the fetch page: the interpreter must look first
+    if (!fetchFast(p) && (irqCheckPending || !fetchProbe(p))) break;
+    const host = fetchHost(p);
+    if (host < <u32>RAM_OFF) break; // hypervisor pages are not guest RAM
+    const gen = pageGen(host);
+    const e = cacheEntry(host);
+    if (load<u32>(e) != host || load<u32>(e, 12) != gen) {
+      store<u32>(e, host);
+      store<i32>(e, 0, 4);
+      store<u32>(e, 1, 8);
+      store<u32>(e, gen, 12);
+      break;
+    }
+    let fn = load<i32>(e, 4);
+    if (fn == 0) {
+      const count = load<u32>(e, 8) + 1;
+      store<u32>(e, count, 8);
+      if (count < load<u32>(DOM_JIT_THRESHOLD)) break;
+      fn = hostJitTranslate(p, host, e);
+      // the host may have dropped every translation to make room: re-check the entry
+      if (load<u32>(e) != host) break;
+      store<i32>(e, fn, 4);
+    }
+    if (fn < 0) break; // JIT_FN_NEVER, JIT_FN_PENDING
+    const next = call_indirect<u64>(<u32>fn, p, budget - retired, cpu);
+    const r = load<i32>(cpu + S_JIT_RETIRED);
+    retired += r;
+    p = next;
+    if (r == 0) break; // it stopped at its first instruction: the interpreter executes that one
+  }
+  jitRetired = retired;
+  if (retired != 0) store<i64>(cpu + S_JIT_INSTRET, load<i64>(cpu + S_JIT_INSTRET) + <i64>retired);
+  return p;
+}
+
+/** IC IALLU, IC IALLUIS: every translation is stale. */
+export function jitFlushAll(): void {
+  memory.fill(JIT_CACHE_BASE, 0, JIT_CACHE_ENTRIES * JIT_CACHE_ENTRY);
+  store<u32>(DOM_JIT_FLUSHES, load<u32>(DOM_JIT_FLUSHES) + 1);
+}
+
+/** IC IVAU on a page of guest RAM at host address `host`: the translations made from that page are stale. */
+export function jitFlushPage(host: u32): void {
+  if (host < <u32>RAM_OFF) return;
+  const a = JIT_PAGE_GEN_BASE + ((host - <u32>RAM_OFF) >> 12);
+  const g = (<u32>load<u8>(a) + 1) & 0xff;
+  store<u8>(a, <u8>g);
+  // after 256 bumps an old entry's generation would match again
+  if (g == 0) jitFlushAll();
+}

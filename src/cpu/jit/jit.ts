@@ -1,0 +1,129 @@
+// cpu/jit/jit.ts - the JIT's host side: translates the blocks the interpreter found hot (cpu/as/jit.ts calls
+// host.jitTranslate), compiles them into WebAssembly modules that import the domain's Memory, and installs their
+// functions in the engine's function table, where the interpreter calls them (call_indirect).
+//
+// Two modes. Background (the default): translations are queued during a run() and compiled together in one
+// module with WebAssembly.compile, which V8 does on its own threads while the vCPU keeps interpreting; the
+// functions are installed when the compile finishes (a host with two cores runs the guest and the compiler side
+// by side). Why batches: V8's cost per module (~60-80 us, ENGINE.md) dominates small blocks. Synchronous (tests,
+// single-stepping tools): each block is compiled at once and runs on its next entry.
+
+import * as L from '../layout.js';
+import { BLOCK_PARAMS, BLOCK_RESULTS, translateBlock } from './translate.js';
+import { moduleBytes, type WasmFunction } from './wasm.js';
+
+/** Table slots before the whole cache is dropped and the table reused (bounds the code a domain keeps). */
+export const MAX_TRANSLATIONS = 65536;
+/** Most blocks compiled in one background module. */
+const MAX_BATCH = 512;
+
+export interface JitStats {
+  /** Blocks translated and installed. */
+  translated: number;
+  /** Block starts whose first instruction is left to the interpreter. */
+  untranslatable: number;
+  /** Modules compiled. */
+  modules: number;
+  /** Host milliseconds spent translating on the vCPU's thread (compiling in the background not included). */
+  ms: number;
+  /** Times every translation was dropped to reuse the table. */
+  resets: number;
+}
+
+interface Pending {
+  fn: WasmFunction;
+  host: number;
+  entry: number;
+  gen: number;
+}
+
+export class Jit {
+  readonly stats: JitStats = { translated: 0, untranslatable: 0, modules: 0, ms: 0, resets: 0 };
+  private next = 1;
+  private batch: Pending[] = [];
+  /** Background compiles in flight (tests await them with settle()). */
+  private inflight = new Set<Promise<void>>();
+  private readonly view: DataView;
+
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    readonly table: WebAssembly.Table,
+    private readonly sync: boolean,
+  ) {
+    this.view = new DataView(memory.buffer);
+  }
+
+  /**
+   * host.jitTranslate: the table index of the block at guest `pc` (host address `host`, cache entry `entry`),
+   * JIT_FN_PENDING when it is queued for the background compiler, or JIT_FN_NEVER.
+   */
+  translate(_pc: bigint, host: number, entry: number): number {
+    const t0 = performance.now();
+    try {
+      const pageEnd = (host | 0xfff) + 1;
+      const fn = translateBlock(new Uint32Array(this.memory.buffer, host, (pageEnd - host) >>> 2));
+      if (!fn) {
+        this.stats.untranslatable++;
+        return L.JIT_FN_NEVER;
+      }
+      if (this.sync) {
+        const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(BLOCK_PARAMS, BLOCK_RESULTS, [fn])), this.imports());
+        this.stats.modules++;
+        return this.install(instance.exports.f0 as Function);
+      }
+      this.batch.push({ fn, host, entry, gen: this.view.getUint32(entry + 12, true) });
+      if (this.batch.length >= MAX_BATCH) this.flush();
+      return L.JIT_FN_PENDING;
+    } finally {
+      this.stats.ms += performance.now() - t0;
+    }
+  }
+
+  /** Start compiling the queued blocks (the engine calls this when run() returns). */
+  flush(): void {
+    if (this.batch.length === 0) return;
+    const batch = this.batch;
+    this.batch = [];
+    const bytes = moduleBytes(BLOCK_PARAMS, BLOCK_RESULTS, batch.map(p => p.fn));
+    const job = WebAssembly.instantiate(bytes, this.imports()).then(({ instance }) => {
+      this.stats.modules++;
+      for (let i = 0; i < batch.length; i++) {
+        const p = batch[i];
+        // the entry may have been reused, invalidated (IC IVAU bumps the generation) or flushed meanwhile
+        if (this.view.getUint32(p.entry, true) !== p.host || this.view.getUint32(p.entry + 12, true) !== p.gen ||
+          this.view.getInt32(p.entry + 4, true) !== L.JIT_FN_PENDING) continue;
+        this.view.setInt32(p.entry + 4, this.install(instance.exports[`f${i}`] as Function), true);
+      }
+    });
+    const settled = job.catch(err => {
+      throw new Error(`JIT: a translated module failed to compile (${(err as Error).message})`);
+    }).finally(() => this.inflight.delete(settled));
+    this.inflight.add(settled);
+  }
+
+  /** Wait until every background compile has been installed (tests). */
+  async settle(): Promise<void> {
+    this.flush();
+    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+  }
+
+  private imports(): WebAssembly.Imports {
+    return { env: { memory: this.memory } };
+  }
+
+  private install(f: Function): number {
+    if (this.next >= MAX_TRANSLATIONS) this.reset();
+    const index = this.next++;
+    if (index >= this.table.length) this.table.grow(Math.min(this.table.length, MAX_TRANSLATIONS - this.table.length));
+    this.table.set(index, f as never);
+    this.stats.translated++;
+    return index;
+  }
+
+  /** Drop every translation (the cache index is cleared; table slots are reused from 1). */
+  private reset(): void {
+    new Uint8Array(this.memory.buffer, L.JIT_CACHE_BASE, L.JIT_CACHE_ENTRIES * L.JIT_CACHE_ENTRY).fill(0);
+    this.next = 1;
+    this.stats.resets++;
+  }
+}

@@ -1,0 +1,987 @@
+// cpu/jit/translate.ts - translation of one guest block (A64 instructions from a branch target up to the next
+// branch, an instruction it does not translate, or the end of the 4 KiB page) into a WebAssembly function
+// (ENGINE.md: registers in Wasm locals, native Wasm loops for guest loops, budget check on back-edges, inline
+// soft TLB). The semantics are those of the interpreter (cpu/as/*.ts) instruction for instruction; the
+// differential tests run both on the same code (src/cpu/jit/jit.test.ts).
+//
+// The function's type is (pc: i64, budget: i32, cpu: i32) -> i64: `pc` is the guest address of the first
+// instruction, `cpu` the vCPU state block. It loads the guest registers it uses into locals, runs, stores those
+// it wrote and the number of instructions retired (S_JIT_RETIRED), and returns the next PC. It never takes an
+// exception: where the interpreter would need to (a soft-TLB miss, which also covers MMIO, faults and unaligned
+// page crossings; an SP that is not 16-byte aligned; a branch to an address with a tag) it stops before that
+// instruction and the interpreter executes it.
+
+import * as L from '../layout.js';
+import { Code, I32, I64, Op, VOID, type WasmFunction } from './wasm.js';
+
+// ---- locals: parameters 0-2, guest registers, scratch
+const P_PC = 0, P_BUDGET = 1, P_CPU = 2;
+const REG_SP = 31; // index of SP in the register locals (X31 is XZR or SP depending on the operand)
+const xl = (r: number) => 3 + r; // X0..X30 in 3..33, SP in 34
+const L_NZCV = 35, L_BASE = 36, L_TLB = 37, L_RET = 38;
+const T32 = [39, 40, 41, 42];
+const T64 = [43, 44, 45, 46, 47, 48, 49, 50];
+const L_NEXT = 51;
+const LOCALS: ReadonlyArray<readonly [number, number]> = [[32, I64], [8, I32], [9, I64]];
+
+/** Longest block translated (instructions). */
+export const MAX_BLOCK = 256;
+
+const PAGE_MASK = ~0xfffn;
+
+/** A64 condition (Arm ARM C1.2.4) of `cond` from the packed NZCV (bits 31:28) in L_NZCV, as an i32 on the stack. */
+function condition(c: Code, cond: number): void {
+  const base = cond >> 1;
+  const f = () => c.get(L_NZCV);
+  switch (base) {
+    case 0: f().i32(30).op(Op.i32ShrU).i32(1).op(Op.i32And); break; // EQ: Z
+    case 1: f().i32(29).op(Op.i32ShrU).i32(1).op(Op.i32And); break; // CS: C
+    case 2: f().i32(31).op(Op.i32ShrU); break; // MI: N
+    case 3: f().i32(28).op(Op.i32ShrU).i32(1).op(Op.i32And); break; // VS: V
+    case 4: f().i32(29).op(Op.i32ShrU).i32(3).op(Op.i32And).i32(1).op(Op.i32Eq); break; // HI: C and not Z
+    case 5: f().i32(31).op(Op.i32ShrU).get(L_NZCV).i32(28).op(Op.i32ShrU).op(Op.i32Xor).i32(1).op(Op.i32And).op(Op.i32Eqz); break; // GE: N = V
+    case 6: // GT: not Z and N = V
+      f().i32(31).op(Op.i32ShrU).get(L_NZCV).i32(28).op(Op.i32ShrU).op(Op.i32Xor)
+        .get(L_NZCV).i32(30).op(Op.i32ShrU).op(Op.i32Or).i32(1).op(Op.i32And).op(Op.i32Eqz);
+      break;
+    default: c.i32(1); return; // AL, NV
+  }
+  if ((cond & 1) !== 0) c.op(Op.i32Eqz);
+}
+
+/** DecodeBitMasks (Arm ARM shared/functions/bitmasks) for a logical immediate; null if reserved. */
+export function decodeBitMasks(n: number, imms: number, immr: number, immediate: boolean, datasize: number): { wmask: bigint; tmask: bigint } | null {
+  const combined = (n << 6) | (~imms & 0x3f);
+  let len = -1;
+  for (let i = 6; i >= 0; i--) if ((combined >> i) & 1) { len = i; break; }
+  if (len < 1) return null;
+  const levels = (1 << len) - 1;
+  if (immediate && (imms & levels) === levels) return null;
+  const s = imms & levels, r = immr & levels, diff = (s - r) & levels;
+  const esize = 1 << len;
+  if (esize > datasize) return null;
+  const ones = (k: number) => (k >= 64 ? (1n << 64n) - 1n : (1n << BigInt(k)) - 1n);
+  const emask = ones(esize);
+  let welem = ones(s + 1);
+  const telem = ones(diff + 1);
+  // ROR(welem, r) within esize bits
+  if (r !== 0) welem = ((welem >> BigInt(r)) | (welem << BigInt(esize - r))) & emask;
+  let wmask = 0n, tmask = 0n;
+  for (let i = 0; i < datasize; i += esize) {
+    wmask |= welem << BigInt(i);
+    tmask |= telem << BigInt(i);
+  }
+  return { wmask, tmask };
+}
+
+/** Whether the hint-space word is executed as a NOP by the interpreter (cpu/as/system.ts isNop). */
+function isNop(insn: number): boolean {
+  const m = (insn & 0xfffff01f) >>> 0;
+  if (m === 0xd503201f) return ((((insn >>> 5) & 0x7f) - 2) >>> 0) > 3;
+  return m === 0xd503301f && ((((insn >>> 5) & 7) - 4) >>> 0) <= 2;
+}
+
+const sx = (v: number, bits: number) => (v << (32 - bits)) >> (32 - bits);
+
+/** The translation of one block. */
+class Block {
+  readonly c = new Code();
+  /** Registers read or written (0-30, REG_SP), and those written. */
+  private readonly used = new Set<number>();
+  private readonly written = new Set<number>();
+  private flagsUsed = false;
+  private flagsWritten = false;
+  private memory = false;
+  /** Blocks open inside the exit block (br depth of the exit). */
+  private depth = 0;
+  /** Index of the instruction being translated. */
+  private i = 0;
+  private loopMode = false;
+  private len = 0;
+
+  constructor(private readonly words: Uint32Array) {}
+
+  // ---- guest registers
+  private x(r: number, sp = false): void {
+    if (r === 31 && !sp) {
+      this.c.i64(0n);
+      return;
+    }
+    const k = r === 31 ? REG_SP : r;
+    this.used.add(k);
+    this.c.get(xl(k));
+  }
+  private w(r: number, sp = false): void {
+    this.x(r, sp);
+    this.c.op(Op.i32WrapI64);
+  }
+  /** Pop an i64 into Xr (dropped for XZR unless `sp`). */
+  private setX(r: number, sp = false): void {
+    if (r === 31 && !sp) {
+      this.c.op(Op.drop);
+      return;
+    }
+    const k = r === 31 ? REG_SP : r;
+    this.used.add(k);
+    this.written.add(k);
+    this.c.set(xl(k));
+  }
+  /** Pop an i32 into Wr (zero-extended). */
+  private setW(r: number, sp = false): void {
+    this.c.op(Op.i64ExtendI32U);
+    this.setX(r, sp);
+  }
+  private readFlags(): void {
+    this.flagsUsed = true;
+  }
+  private writeFlags(): void {
+    this.flagsUsed = true;
+    this.flagsWritten = true;
+  }
+
+  /** PC of instruction `k` of the block. */
+  private pcOf(k: number): void {
+    this.c.get(P_PC);
+    if (k !== 0) this.c.i64(BigInt(k * 4)).op(Op.i64Add);
+  }
+
+  /** Leave the block: next PC (pushed by `next`), instructions retired = base + `count`. */
+  private exit(next: () => void, count: number): void {
+    next();
+    this.c.set(L_NEXT);
+    this.c.get(L_BASE);
+    if (count !== 0) this.c.i32(count).op(Op.i32Add);
+    this.c.set(L_RET);
+    this.c.op(Op.br).u32(this.depth);
+  }
+  /** Stop before instruction `k`: the interpreter executes it. */
+  private bail(k = this.i): void {
+    this.exit(() => this.pcOf(k), k);
+  }
+  private ifThen(body: () => void): void {
+    this.c.op(Op.if).byte(VOID);
+    this.depth++;
+    body();
+    this.depth--;
+    this.c.op(Op.end);
+  }
+
+  // ---- flags (cpu/as/alu.ts addsX/addsW/logicFlags)
+  /** NZCV of a + b + carry for 64 bits; a, b in T64[0], T64[1], result left in T64[2]. carry: 0, 1 or -1 = C. */
+  private adds64(carry: number): void {
+    const c = this.c, a = T64[0], b = T64[1], r = T64[2];
+    c.get(a).get(b).op(Op.i64Add);
+    if (carry === 1) c.i64(1n).op(Op.i64Add);
+    else if (carry === -1) c.get(L_NZCV).i32(29).op(Op.i32ShrU).i32(1).op(Op.i32And).op(Op.i64ExtendI32U).op(Op.i64Add);
+    c.set(r);
+    // N
+    c.get(r).i64(32n).op(Op.i64ShrU).op(Op.i32WrapI64).i32(0x80000000 | 0).op(Op.i32And);
+    // Z
+    c.get(r).op(Op.i64Eqz).i32(30).op(Op.i32Shl).op(Op.i32Or);
+    // C: r < a without carry in, r <= a with it
+    if (carry === 0) c.get(r).get(a).op(Op.i64LtU);
+    else if (carry === 1) c.get(r).get(a).op(Op.i64LeU);
+    else {
+      c.get(r).get(a).op(Op.i64LeU).get(r).get(a).op(Op.i64LtU);
+      c.get(L_NZCV).i32(29).op(Op.i32ShrU).i32(1).op(Op.i32And).op(Op.select);
+    }
+    c.i32(29).op(Op.i32Shl).op(Op.i32Or);
+    // V
+    c.get(a).get(r).op(Op.i64Xor).get(b).get(r).op(Op.i64Xor).op(Op.i64And).i64(63n).op(Op.i64ShrU)
+      .op(Op.i32WrapI64).i32(28).op(Op.i32Shl).op(Op.i32Or);
+    c.set(L_NZCV);
+    this.writeFlags();
+  }
+  /** 32-bit AddWithCarry; a, b (i32) in T32[0], T32[1], result (i32) left in T32[2]. */
+  private adds32(carry: number): void {
+    const c = this.c, a = T32[0], b = T32[1], r = T32[2], wide = T64[7];
+    c.get(a).op(Op.i64ExtendI32U).get(b).op(Op.i64ExtendI32U).op(Op.i64Add);
+    if (carry === 1) c.i64(1n).op(Op.i64Add);
+    else if (carry === -1) c.get(L_NZCV).i32(29).op(Op.i32ShrU).i32(1).op(Op.i32And).op(Op.i64ExtendI32U).op(Op.i64Add);
+    c.tee(wide).op(Op.i32WrapI64).set(r);
+    c.get(r).i32(0x80000000 | 0).op(Op.i32And);
+    c.get(r).op(Op.i32Eqz).i32(30).op(Op.i32Shl).op(Op.i32Or);
+    c.get(wide).i64(32n).op(Op.i64ShrU).op(Op.i32WrapI64).i32(29).op(Op.i32Shl).op(Op.i32Or);
+    c.get(a).get(r).op(Op.i32Xor).get(b).get(r).op(Op.i32Xor).op(Op.i32And).i32(31).op(Op.i32ShrU)
+      .i32(28).op(Op.i32Shl).op(Op.i32Or);
+    c.set(L_NZCV);
+    this.writeFlags();
+  }
+  /** N and Z of a logical result in T64[2] (64-bit) or T32[2] (32-bit); C = V = 0. */
+  private logicFlags(sf: boolean): void {
+    const c = this.c;
+    if (sf) {
+      c.get(T64[2]).i64(32n).op(Op.i64ShrU).op(Op.i32WrapI64).i32(0x80000000 | 0).op(Op.i32And);
+      c.get(T64[2]).op(Op.i64Eqz).i32(30).op(Op.i32Shl).op(Op.i32Or);
+    } else {
+      c.get(T32[2]).i32(0x80000000 | 0).op(Op.i32And);
+      c.get(T32[2]).op(Op.i32Eqz).i32(30).op(Op.i32Shl).op(Op.i32Or);
+    }
+    c.set(L_NZCV);
+    this.writeFlags();
+  }
+
+  // ---- operand shaping
+  /** ShiftReg of the value on the stack (i64 when sf, else i32). */
+  private shift(sf: boolean, type: number, amount: number): void {
+    if (amount === 0) return;
+    const c = this.c;
+    if (sf) {
+      c.i64(BigInt(amount));
+      c.op([Op.i64Shl, Op.i64ShrU, Op.i64ShrS, Op.i64Rotr][type]);
+    } else {
+      c.i32(amount);
+      c.op([Op.i32Shl, Op.i32ShrU, Op.i32ShrS, Op.i32Rotr][type]);
+    }
+  }
+  /** ExtendReg(Xm, option, shift) as an i64 on the stack. */
+  private extendReg(rm: number, option: number, shift: number): void {
+    const c = this.c;
+    this.x(rm);
+    switch (option) {
+      case 0: c.i64(0xffn).op(Op.i64And); break;
+      case 1: c.i64(0xffffn).op(Op.i64And); break;
+      case 2: c.i64(0xffffffffn).op(Op.i64And); break;
+      case 3: break;
+      case 4: c.i64(56n).op(Op.i64Shl).i64(56n).op(Op.i64ShrS); break;
+      case 5: c.i64(48n).op(Op.i64Shl).i64(48n).op(Op.i64ShrS); break;
+      case 6: c.op(Op.i32WrapI64).op(Op.i64ExtendI32S); break;
+      default: break;
+    }
+    if (shift !== 0) c.i64(BigInt(shift)).op(Op.i64Shl);
+  }
+
+  // ---- memory: inline soft-TLB lookup (cpu/as/memory.ts read64/write64 and friends)
+  /**
+   * Address in T64[3] (i64): look it up for an access of `size` bytes; on a hit leave the host address (i32)
+   * in T32[3], on a miss stop before this instruction.
+   */
+  private tlb(size: number, write: boolean): void {
+    const c = this.c, va = T64[3], e = T32[3];
+    this.memory = true;
+    // entry = tlb + ((va >> 12) & 511) * 32
+    c.get(L_TLB).get(va).i64(12n).op(Op.i64ShrU).op(Op.i32WrapI64).i32(L.TLB_ENTRIES - 1).op(Op.i32And)
+      .i32(5).op(Op.i32Shl).op(Op.i32Add).set(e);
+    // tag of the last byte's page
+    c.get(e).mem(Op.i64Load, 3, write ? 8 : 0);
+    c.get(va);
+    if (size > 1) c.i64(BigInt(size - 1)).op(Op.i64Add);
+    c.i64(PAGE_MASK).op(Op.i64And).op(Op.i64Ne);
+    this.ifThen(() => this.bail());
+    c.get(va).get(e).mem(Op.i64Load, 3, 24).op(Op.i64Add).op(Op.i32WrapI64).set(e);
+  }
+  /** Stop before this instruction if SP (the base register) is not 16-byte aligned (SCTLR_ELx.SA check). */
+  private spAlign(n: number): void {
+    if (n !== 31) return;
+    this.x(31, true);
+    this.c.i64(15n).op(Op.i64And).op(Op.i64Eqz).op(Op.i32Eqz);
+    this.ifThen(() => this.bail());
+  }
+  /** Load `size` bytes at host T32[3] + `off` into Rt with the extension of opc (01 zero, 10 to 64 signed, 11 to 32 signed). */
+  private loadInto(t: number, size: number, opc: number, off: number): void {
+    const c = this.c;
+    c.get(T32[3]);
+    const signed = opc >= 2;
+    const ops64 = signed ? [Op.i64Load8S, Op.i64Load16S, Op.i64Load32S, Op.i64Load] : [Op.i64Load8U, Op.i64Load16U, Op.i64Load32U, Op.i64Load];
+    c.mem(ops64[size], 0, off);
+    if (opc === 3) c.i64(0xffffffffn).op(Op.i64And); // sign-extended to 32 bits, then zero-extended to 64
+    this.setX(t);
+  }
+  private storeFrom(t: number, size: number, off: number): void {
+    const c = this.c;
+    c.get(T32[3]);
+    this.x(t);
+    c.mem([Op.i64Store8, Op.i64Store16, Op.i64Store32, Op.i64Store][size], 0, off);
+  }
+
+  // ---- translation
+  /** Translate instruction i; false if it is not translated (the block ends before it). */
+  private insn(insn: number, i: number): boolean | 'end' {
+    const top = insn >>> 24;
+    if ((insn & 0x1f000000) === 0x10000000) return this.pcRel(insn, i);
+    if ((insn & 0x1f800000) === 0x11000000) return this.addSubImm(insn);
+    if ((insn & 0x1f800000) === 0x12000000) return this.logicalImm(insn);
+    if ((insn & 0x1f800000) === 0x12800000) return this.moveWide(insn);
+    if ((insn & 0x1f800000) === 0x13000000) return this.bitfield(insn);
+    if ((insn & 0x1f800000) === 0x13800000) return this.extract(insn);
+    if ((insn & 0x1f000000) === 0x0a000000) return this.logicalShifted(insn);
+    if ((insn & 0x1f200000) === 0x0b000000) return this.addSubShifted(insn);
+    if ((insn & 0x1f200000) === 0x0b200000) return this.addSubExtended(insn);
+    if ((insn & 0x1fe0fc00) === 0x1a000000) return this.addSubCarry(insn);
+    if ((insn & 0x1fe00410) === 0x1a400000 && (insn & (1 << 29)) !== 0) return this.condCompare(insn);
+    if ((insn & 0x1fe00000) === 0x1a800000 && (insn & (1 << 29)) === 0) return this.condSelect(insn);
+    if ((insn & 0x5fe00000) === 0x1ac00000 && (insn & (1 << 29)) === 0) return this.dataProc2(insn);
+    if ((insn & 0x5fe00000) === 0x5ac00000 && (insn & (1 << 29)) === 0) return this.dataProc1(insn);
+    if ((insn & 0x1f000000) === 0x1b000000) return this.dataProc3(insn);
+    if ((insn & 0x3b000000) === 0x39000000) return this.ldstUimm(insn);
+    if ((insn & 0x3b200000) === 0x38000000) return this.ldstImm9(insn);
+    if ((insn & 0x3b200c00) === 0x38200800) return this.ldstReg(insn);
+    if ((insn & 0x3a000000) === 0x28000000) return this.ldstPair(insn);
+    if (isNop(insn)) return true;
+    if ((top === 0x54 && (insn & 0x10) === 0) || (insn & 0x7c000000) === 0x14000000 ||
+      (insn & 0x7e000000) === 0x34000000 || (insn & 0x7e000000) === 0x36000000 ||
+      ((insn & 0xff9ffc1f) >>> 0 === 0xd61f0000 && ((insn >>> 21) & 3) !== 3)) return this.branch(insn, i);
+    return false;
+  }
+
+  private pcRel(insn: number, i: number): boolean {
+    const rd = insn & 31;
+    const imm = BigInt(sx((((insn >>> 5) & 0x7ffff) << 2) | ((insn >>> 29) & 3), 21));
+    this.pcOf(i);
+    if ((insn >>> 31) !== 0) this.c.i64(PAGE_MASK).op(Op.i64And).i64(imm << 12n).op(Op.i64Add); // ADRP
+    else this.c.i64(imm).op(Op.i64Add);
+    this.setX(rd);
+    return true;
+  }
+
+  private addSubImm(insn: number): boolean {
+    const sf = (insn >>> 31) !== 0, sub = (insn & (1 << 30)) !== 0, s = (insn & (1 << 29)) !== 0;
+    const imm = ((insn >>> 10) & 0xfff) << (((insn >>> 22) & 1) * 12);
+    const rn = (insn >>> 5) & 31, rd = insn & 31;
+    const c = this.c;
+    if (!s) {
+      if (sf) {
+        this.x(rn, true);
+        c.i64(BigInt(imm)).op(sub ? Op.i64Sub : Op.i64Add);
+        this.setX(rd, true);
+      } else {
+        this.w(rn, true);
+        c.i32(imm).op(sub ? Op.i32Sub : Op.i32Add);
+        this.setW(rd, true);
+      }
+      return true;
+    }
+    if (sf) {
+      this.x(rn, true); c.set(T64[0]);
+      c.i64(sub ? ~BigInt(imm) : BigInt(imm)).set(T64[1]);
+      this.adds64(sub ? 1 : 0);
+      c.get(T64[2]); this.setX(rd);
+    } else {
+      this.w(rn, true); c.set(T32[0]);
+      c.i32(sub ? ~imm : imm).set(T32[1]);
+      this.adds32(sub ? 1 : 0);
+      c.get(T32[2]); this.setW(rd);
+    }
+    return true;
+  }
+
+  private logicalImm(insn: number): boolean {
+    const sf = (insn >>> 31) !== 0, opc = (insn >>> 29) & 3, nbit = (insn >>> 22) & 1;
+    if (!sf && nbit) return false;
+    const m = decodeBitMasks(nbit, (insn >>> 10) & 63, (insn >>> 16) & 63, true, sf ? 64 : 32);
+    if (!m) return false;
+    const rn = (insn >>> 5) & 31, rd = insn & 31, c = this.c;
+    const op = [Op.i64And, Op.i64Or, Op.i64Xor, Op.i64And][opc];
+    this.x(rn);
+    c.i64(BigInt.asIntN(64, m.wmask)).op(op);
+    if (!sf) c.i64(0xffffffffn).op(Op.i64And);
+    if (opc === 3) {
+      c.set(T64[2]);
+      if (sf) this.logicFlags(true);
+      else {
+        c.get(T64[2]).op(Op.i32WrapI64).set(T32[2]);
+        this.logicFlags(false);
+      }
+      c.get(T64[2]);
+      this.setX(rd);
+    } else this.setX(rd, true); // AND/ORR/EOR (immediate) may write SP
+    return true;
+  }
+
+  private moveWide(insn: number): boolean {
+    const sf = (insn >>> 31) !== 0, opc = (insn >>> 29) & 3, hw = (insn >>> 21) & 3;
+    if (opc === 1 || (!sf && hw >= 2)) return false;
+    const rd = insn & 31, c = this.c;
+    const imm = BigInt((insn >>> 5) & 0xffff) << BigInt(hw * 16);
+    const mask = sf ? (1n << 64n) - 1n : 0xffffffffn;
+    if (opc === 0) c.i64(BigInt.asIntN(64, ~imm & mask));
+    else if (opc === 2) c.i64(imm);
+    else {
+      this.x(rd);
+      c.i64(BigInt.asIntN(64, ~(0xffffn << BigInt(hw * 16)) & mask)).op(Op.i64And).i64(imm).op(Op.i64Or);
+    }
+    this.setX(rd);
+    return true;
+  }
+
+  /** SBFM, BFM, UBFM (Arm ARM C6.2, "BFM"): the generic form with DecodeBitMasks(immediate = false). */
+  private bitfield(insn: number): boolean {
+    const sf = (insn >>> 31) !== 0, opc = (insn >>> 29) & 3, nbit = (insn >>> 22) & 1;
+    const immr = (insn >>> 16) & 63, imms = (insn >>> 10) & 63;
+    if (opc === 3 || nbit !== (sf ? 1 : 0) || (!sf && (immr >= 32 || imms >= 32))) return false;
+    const m = decodeBitMasks(nbit, imms, immr, false, sf ? 64 : 32);
+    if (!m) return false;
+    const rn = (insn >>> 5) & 31, rd = insn & 31, c = this.c;
+    const size = sf ? 64 : 32, all = sf ? (1n << 64n) - 1n : 0xffffffffn;
+    const k = (v: bigint) => c.i64(BigInt.asIntN(64, v));
+    // bot = ROR(src, immr) & wmask (BFM: merged into dst)
+    this.x(rn);
+    if (!sf) c.i64(0xffffffffn).op(Op.i64And);
+    if (immr !== 0) {
+      if (sf) c.i64(BigInt(immr)).op(Op.i64Rotr);
+      else c.op(Op.i32WrapI64).i32(immr).op(Op.i32Rotr).op(Op.i64ExtendI32U);
+    }
+    k(m.wmask).op(Op.i64And);
+    if (opc === 1) {
+      this.x(rd);
+      k(~m.wmask & all).op(Op.i64And).op(Op.i64Or);
+    }
+    c.set(T64[0]);
+    // top: SBFM replicates src<imms>, BFM keeps dst, UBFM zero
+    if (opc === 0) {
+      this.x(rn);
+      c.i64(BigInt(63 - imms)).op(Op.i64Shl).i64(63n).op(Op.i64ShrS);
+    } else if (opc === 1) this.x(rd);
+    else c.i64(0n);
+    k(~m.tmask & all).op(Op.i64And);
+    c.get(T64[0]);
+    k(m.tmask).op(Op.i64And).op(Op.i64Or);
+    if (!sf) c.i64(0xffffffffn).op(Op.i64And);
+    this.setX(rd);
+    void size;
+    return true;
+  }
+
+  private extract(insn: number): boolean {
+    const sf = (insn >>> 31) !== 0, nbit = (insn >>> 22) & 1, imms = (insn >>> 10) & 63;
+    if (((insn >>> 29) & 3) !== 0 || (insn & (1 << 21)) !== 0 || nbit !== (sf ? 1 : 0) || (!sf && imms >= 32)) return false;
+    const rn = (insn >>> 5) & 31, rm = (insn >>> 16) & 31, rd = insn & 31, c = this.c;
+    if (sf) {
+      if (imms === 0) this.x(rm);
+      else {
+        this.x(rm); c.i64(BigInt(imms)).op(Op.i64ShrU);
+        this.x(rn); c.i64(BigInt(64 - imms)).op(Op.i64Shl).op(Op.i64Or);
+      }
+      this.setX(rd);
+    } else {
+      if (imms === 0) this.w(rm);
+      else {
+        this.w(rm); c.i32(imms).op(Op.i32ShrU);
+        this.w(rn); c.i32(32 - imms).op(Op.i32Shl).op(Op.i32Or);
+      }
+      this.setW(rd);
+    }
+    return true;
+  }
+
+  private logicalShifted(insn: number): boolean {
+    const sf = (insn >>> 31) !== 0, opc = (insn >>> 29) & 3, type = (insn >>> 22) & 3;
+    const invert = (insn & (1 << 21)) !== 0, amount = (insn >>> 10) & 63;
+    if (!sf && amount >= 32) return false;
+    const rn = (insn >>> 5) & 31, rm = (insn >>> 16) & 31, rd = insn & 31, c = this.c;
+    if (sf) {
+      this.x(rn);
+      this.x(rm); this.shift(true, type, amount);
+      if (invert) c.i64(-1n).op(Op.i64Xor);
+      c.op([Op.i64And, Op.i64Or, Op.i64Xor, Op.i64And][opc]);
+      if (opc === 3) { c.set(T64[2]); this.logicFlags(true); c.get(T64[2]); }
+      this.setX(rd);
+    } else {
+      this.w(rn);
+      this.w(rm); this.shift(false, type, amount);
+      if (invert) c.i32(-1).op(Op.i32Xor);
+      c.op([Op.i32And, Op.i32Or, Op.i32Xor, Op.i32And][opc]);
+      if (opc === 3) { c.set(T32[2]); this.logicFlags(false); c.get(T32[2]); }
+      this.setW(rd);
+    }
+    return true;
+  }
+
+  private addSubShifted(insn: number): boolean {
+    const sf = (insn >>> 31) !== 0, sub = (insn & (1 << 30)) !== 0, s = (insn & (1 << 29)) !== 0;
+    const type = (insn >>> 22) & 3, amount = (insn >>> 10) & 63;
+    if (type === 3 || (!sf && amount >= 32)) return false;
+    const rn = (insn >>> 5) & 31, rm = (insn >>> 16) & 31, rd = insn & 31, c = this.c;
+    if (sf) {
+      if (!s) {
+        this.x(rn); this.x(rm); this.shift(true, type, amount); c.op(sub ? Op.i64Sub : Op.i64Add);
+        this.setX(rd);
+        return true;
+      }
+      this.x(rn); c.set(T64[0]);
+      this.x(rm); this.shift(true, type, amount);
+      if (sub) c.i64(-1n).op(Op.i64Xor);
+      c.set(T64[1]);
+      this.adds64(sub ? 1 : 0);
+      c.get(T64[2]); this.setX(rd);
+    } else {
+      if (!s) {
+        this.w(rn); this.w(rm); this.shift(false, type, amount); c.op(sub ? Op.i32Sub : Op.i32Add);
+        this.setW(rd);
+        return true;
+      }
+      this.w(rn); c.set(T32[0]);
+      this.w(rm); this.shift(false, type, amount);
+      if (sub) c.i32(-1).op(Op.i32Xor);
+      c.set(T32[1]);
+      this.adds32(sub ? 1 : 0);
+      c.get(T32[2]); this.setW(rd);
+    }
+    return true;
+  }
+
+  private addSubExtended(insn: number): boolean {
+    const shift = (insn >>> 10) & 7;
+    if ((insn & (3 << 22)) !== 0 || shift > 4) return false;
+    const sf = (insn >>> 31) !== 0, sub = (insn & (1 << 30)) !== 0, s = (insn & (1 << 29)) !== 0;
+    const rn = (insn >>> 5) & 31, rm = (insn >>> 16) & 31, rd = insn & 31, option = (insn >>> 13) & 7, c = this.c;
+    if (sf) {
+      this.x(rn, true); c.set(T64[0]);
+      this.extendReg(rm, option, shift);
+      if (!s) {
+        c.set(T64[1]); c.get(T64[0]).get(T64[1]).op(sub ? Op.i64Sub : Op.i64Add);
+        this.setX(rd, true);
+        return true;
+      }
+      if (sub) c.i64(-1n).op(Op.i64Xor);
+      c.set(T64[1]);
+      this.adds64(sub ? 1 : 0);
+      c.get(T64[2]); this.setX(rd);
+    } else {
+      this.w(rn, true); c.set(T32[0]);
+      this.extendReg(rm, option, shift); c.op(Op.i32WrapI64);
+      if (!s) {
+        c.set(T32[1]); c.get(T32[0]).get(T32[1]).op(sub ? Op.i32Sub : Op.i32Add);
+        this.setW(rd, true);
+        return true;
+      }
+      if (sub) c.i32(-1).op(Op.i32Xor);
+      c.set(T32[1]);
+      this.adds32(sub ? 1 : 0);
+      c.get(T32[2]); this.setW(rd);
+    }
+    return true;
+  }
+
+  /** ADC, ADCS, SBC, SBCS. */
+  private addSubCarry(insn: number): boolean {
+    const sf = (insn >>> 31) !== 0, sub = (insn & (1 << 30)) !== 0, s = (insn & (1 << 29)) !== 0;
+    const rn = (insn >>> 5) & 31, rm = (insn >>> 16) & 31, rd = insn & 31, c = this.c;
+    this.readFlags();
+    if (sf) {
+      this.x(rn); c.set(T64[0]);
+      this.x(rm); if (sub) c.i64(-1n).op(Op.i64Xor); c.set(T64[1]);
+      if (s) { this.adds64(-1); c.get(T64[2]); } else {
+        c.get(T64[0]).get(T64[1]).op(Op.i64Add)
+          .get(L_NZCV).i32(29).op(Op.i32ShrU).i32(1).op(Op.i32And).op(Op.i64ExtendI32U).op(Op.i64Add);
+      }
+      this.setX(rd);
+    } else {
+      this.w(rn); c.set(T32[0]);
+      this.w(rm); if (sub) c.i32(-1).op(Op.i32Xor); c.set(T32[1]);
+      if (s) { this.adds32(-1); c.get(T32[2]); } else {
+        c.get(T32[0]).get(T32[1]).op(Op.i32Add).get(L_NZCV).i32(29).op(Op.i32ShrU).i32(1).op(Op.i32And).op(Op.i32Add);
+      }
+      this.setW(rd);
+    }
+    return true;
+  }
+
+  /** CCMN, CCMP (register and immediate). */
+  private condCompare(insn: number): boolean {
+    const sf = (insn >>> 31) !== 0, sub = (insn & (1 << 30)) !== 0, imm = (insn & (1 << 11)) !== 0;
+    const rn = (insn >>> 5) & 31, m = (insn >>> 16) & 31, cond = (insn >>> 12) & 15, nzcv = insn & 15, c = this.c;
+    this.readFlags();
+    condition(c, cond);
+    c.op(Op.if).byte(VOID);
+    this.depth++;
+    if (sf) {
+      this.x(rn); c.set(T64[0]);
+      if (imm) c.i64(BigInt(m)); else this.x(m);
+      if (sub) c.i64(-1n).op(Op.i64Xor);
+      c.set(T64[1]);
+      this.adds64(sub ? 1 : 0);
+    } else {
+      this.w(rn); c.set(T32[0]);
+      if (imm) c.i32(m); else this.w(m);
+      if (sub) c.i32(-1).op(Op.i32Xor);
+      c.set(T32[1]);
+      this.adds32(sub ? 1 : 0);
+    }
+    c.op(Op.else);
+    c.i32((nzcv << 28) | 0).set(L_NZCV);
+    this.depth--;
+    c.op(Op.end);
+    this.writeFlags();
+    return true;
+  }
+
+  /** CSEL, CSINC, CSINV, CSNEG. */
+  private condSelect(insn: number): boolean {
+    const sf = (insn >>> 31) !== 0, inv = (insn & (1 << 30)) !== 0, op2 = (insn >>> 10) & 3;
+    if (op2 >= 2) return false;
+    const rn = (insn >>> 5) & 31, rm = (insn >>> 16) & 31, rd = insn & 31, cond = (insn >>> 12) & 15, c = this.c;
+    this.readFlags();
+    this.x(rn);
+    this.x(rm);
+    if (inv && op2 === 0) c.i64(-1n).op(Op.i64Xor); // CSINV
+    else if (inv) c.set(T64[0]).i64(0n).get(T64[0]).op(Op.i64Sub); // CSNEG
+    else if (op2 === 1) c.i64(1n).op(Op.i64Add); // CSINC
+    condition(c, cond);
+    c.op(Op.select);
+    if (!sf) c.i64(0xffffffffn).op(Op.i64And);
+    this.setX(rd);
+    return true;
+  }
+
+  /** UDIV, SDIV, LSLV, LSRV, ASRV, RORV (CRC32 and PACGA are not translated). */
+  private dataProc2(insn: number): boolean {
+    const sf = (insn >>> 31) !== 0, opcode = (insn >>> 10) & 63;
+    const rn = (insn >>> 5) & 31, rm = (insn >>> 16) & 31, rd = insn & 31, c = this.c;
+    if (opcode === 2 || opcode === 3) {
+      // division by zero gives 0; INT_MIN / -1 gives INT_MIN (Arm ARM C6.2 SDIV)
+      const signed = opcode === 3;
+      if (sf) {
+        this.x(rn); c.set(T64[0]); this.x(rm); c.set(T64[1]);
+        c.get(T64[1]).op(Op.i64Eqz);
+        c.op(Op.if).byte(I64).i64(0n).op(Op.else);
+        if (signed) {
+          c.get(T64[1]).i64(-1n).op(Op.i64Eq);
+          c.op(Op.if).byte(I64).i64(0n).get(T64[0]).op(Op.i64Sub).op(Op.else).get(T64[0]).get(T64[1]).op(Op.i64DivS).op(Op.end);
+        } else c.get(T64[0]).get(T64[1]).op(Op.i64DivU);
+        c.op(Op.end);
+        this.setX(rd);
+      } else {
+        this.w(rn); c.set(T32[0]); this.w(rm); c.set(T32[1]);
+        c.get(T32[1]).op(Op.i32Eqz);
+        c.op(Op.if).byte(I32).i32(0).op(Op.else);
+        if (signed) {
+          c.get(T32[1]).i32(-1).op(Op.i32Eq);
+          c.op(Op.if).byte(I32).i32(0).get(T32[0]).op(Op.i32Sub).op(Op.else).get(T32[0]).get(T32[1]).op(Op.i32DivS).op(Op.end);
+        } else c.get(T32[0]).get(T32[1]).op(Op.i32DivU);
+        c.op(Op.end);
+        this.setW(rd);
+      }
+      return true;
+    }
+    if (opcode >= 8 && opcode <= 11) {
+      const t = opcode - 8;
+      if (sf) {
+        this.x(rn); this.x(rm); // Wasm shifts count modulo 64, as the architecture's shift by Xm MOD 64
+        c.op([Op.i64Shl, Op.i64ShrU, Op.i64ShrS, Op.i64Rotr][t]);
+        this.setX(rd);
+      } else {
+        this.w(rn); this.w(rm);
+        c.op([Op.i32Shl, Op.i32ShrU, Op.i32ShrS, Op.i32Rotr][t]);
+        this.setW(rd);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** CLZ (RBIT, REV*, CLS are left to the interpreter). */
+  private dataProc1(insn: number): boolean {
+    const sf = (insn >>> 31) !== 0, opcode = (insn >>> 10) & 63;
+    if (((insn >>> 16) & 31) !== 0 || opcode !== 4) return false;
+    const rn = (insn >>> 5) & 31, rd = insn & 31, c = this.c;
+    if (sf) { this.x(rn); c.op(Op.i64Clz); this.setX(rd); } else { this.w(rn); c.op(Op.i32Clz); this.setW(rd); }
+    return true;
+  }
+
+  /** High 64 bits of the unsigned product of T64[0] and T64[1] (cpu/as/alu.ts umulh), on the stack. */
+  private umulh(): void {
+    const c = this.c, a = T64[0], b = T64[1], lo = T64[4], mid1 = T64[5], mid2 = T64[6];
+    const M = 0xffffffffn;
+    c.get(a).i64(M).op(Op.i64And).get(b).i64(M).op(Op.i64And).op(Op.i64Mul).set(lo); // al*bl
+    c.get(a).i64(M).op(Op.i64And).get(b).i64(32n).op(Op.i64ShrU).op(Op.i64Mul).set(mid1); // al*bh
+    c.get(a).i64(32n).op(Op.i64ShrU).get(b).i64(M).op(Op.i64And).op(Op.i64Mul).set(mid2); // ah*bl
+    // carry word = (lo >> 32) + (mid1 & M) + (mid2 & M)
+    c.get(lo).i64(32n).op(Op.i64ShrU).get(mid1).i64(M).op(Op.i64And).op(Op.i64Add)
+      .get(mid2).i64(M).op(Op.i64And).op(Op.i64Add).set(lo);
+    c.get(a).i64(32n).op(Op.i64ShrU).get(b).i64(32n).op(Op.i64ShrU).op(Op.i64Mul)
+      .get(mid1).i64(32n).op(Op.i64ShrU).op(Op.i64Add)
+      .get(mid2).i64(32n).op(Op.i64ShrU).op(Op.i64Add)
+      .get(lo).i64(32n).op(Op.i64ShrU).op(Op.i64Add);
+  }
+
+  /** MADD, MSUB, SMADDL, SMSUBL, UMADDL, UMSUBL, SMULH, UMULH. */
+  private dataProc3(insn: number): boolean {
+    const sf = (insn >>> 31) !== 0, op31 = (insn >>> 21) & 7, o0 = (insn & (1 << 15)) !== 0;
+    if (((insn >>> 29) & 3) !== 0) return false;
+    const rn = (insn >>> 5) & 31, rm = (insn >>> 16) & 31, ra = (insn >>> 10) & 31, rd = insn & 31, c = this.c;
+    if (op31 === 0) {
+      if (sf) {
+        this.x(ra); this.x(rn); this.x(rm); c.op(Op.i64Mul).op(o0 ? Op.i64Sub : Op.i64Add);
+        this.setX(rd);
+      } else {
+        this.w(ra); this.w(rn); this.w(rm); c.op(Op.i32Mul).op(o0 ? Op.i32Sub : Op.i32Add);
+        this.setW(rd);
+      }
+      return true;
+    }
+    if (!sf) return false;
+    if (op31 === 1 || op31 === 5) {
+      const ext = op31 === 1 ? Op.i64ExtendI32S : Op.i64ExtendI32U;
+      this.x(ra);
+      this.w(rn); c.op(ext);
+      this.w(rm); c.op(ext);
+      c.op(Op.i64Mul).op(o0 ? Op.i64Sub : Op.i64Add);
+      this.setX(rd);
+      return true;
+    }
+    if ((op31 === 2 || op31 === 6) && !o0) {
+      this.x(rn); c.set(T64[0]); this.x(rm); c.set(T64[1]);
+      this.umulh();
+      if (op31 === 2) {
+        // SMULH = UMULH - (a < 0 ? b : 0) - (b < 0 ? a : 0)
+        c.get(T64[1]).i64(0n).get(T64[0]).i64(0n).op(Op.i64LtS).op(Op.select).op(Op.i64Sub);
+        c.get(T64[0]).i64(0n).get(T64[1]).i64(0n).op(Op.i64LtS).op(Op.select).op(Op.i64Sub);
+      }
+      this.setX(rd);
+      return true;
+    }
+    return false;
+  }
+
+  // ---- loads and stores of general registers (cpu/as/ldst.ts)
+  /** size:opc keys the interpreter allocates for general registers (ldst.ts GPR_KEYS, PRFM excluded). */
+  private static gprKey(size: number, opc: number): boolean {
+    return ((0x37ff >> ((size << 2) | opc)) & 1) !== 0;
+  }
+
+  private transfer(size: number, opc: number, t: number, off = 0): void {
+    if (opc === 0) this.storeFrom(t, size, off);
+    else this.loadInto(t, size, opc, off);
+  }
+
+  private ldstUimm(insn: number): boolean {
+    if ((insn & (1 << 26)) !== 0) return false; // SIMD&FP
+    const size = insn >>> 30, opc = (insn >>> 22) & 3;
+    if (!Block.gprKey(size, opc)) return false;
+    const n = (insn >>> 5) & 31, t = insn & 31, c = this.c;
+    this.spAlign(n);
+    this.x(n, true);
+    c.i64(BigInt(((insn >>> 10) & 0xfff) << size)).op(Op.i64Add).set(T64[3]);
+    this.tlb(1 << size, opc === 0);
+    this.transfer(size, opc, t);
+    return true;
+  }
+
+  /** LDUR/STUR, post-index, pre-index (LDTR/STTR are left to the interpreter). */
+  private ldstImm9(insn: number): boolean {
+    if ((insn & (1 << 26)) !== 0) return false;
+    const size = insn >>> 30, opc = (insn >>> 22) & 3, mode = (insn >>> 10) & 3;
+    if (mode === 2 || !Block.gprKey(size, opc)) return false;
+    const n = (insn >>> 5) & 31, t = insn & 31, c = this.c;
+    const off = BigInt(sx((insn >>> 12) & 0x1ff, 9));
+    const wback = mode !== 0;
+    if (wback && n === t && n !== 31) return false; // CONSTRAINED UNPREDICTABLE: the interpreter decides
+    this.spAlign(n);
+    this.x(n, true);
+    if (mode !== 1) c.i64(off).op(Op.i64Add);
+    c.set(T64[3]);
+    this.tlb(1 << size, opc === 0);
+    this.transfer(size, opc, t);
+    if (wback) {
+      this.x(n, true);
+      c.i64(off).op(Op.i64Add);
+      this.setX(n, true);
+    }
+    return true;
+  }
+
+  /** Register offset: option 010 UXTW, 011 LSL, 110 SXTW, 111 SXTX; S scales by the size. */
+  private ldstReg(insn: number): boolean {
+    if ((insn & (1 << 26)) !== 0) return false;
+    const size = insn >>> 30, opc = (insn >>> 22) & 3, option = (insn >>> 13) & 7;
+    if (!Block.gprKey(size, opc) || (option & 2) === 0) return false;
+    const n = (insn >>> 5) & 31, t = insn & 31, m = (insn >>> 16) & 31, c = this.c;
+    const s = (insn & (1 << 12)) !== 0 ? size : 0;
+    this.spAlign(n);
+    this.x(n, true);
+    this.extendReg(m, option, s);
+    c.op(Op.i64Add).set(T64[3]);
+    this.tlb(1 << size, opc === 0);
+    this.transfer(size, opc, t);
+    return true;
+  }
+
+  /** STP/LDP/LDPSW/STNP/LDNP of general registers: offset, pre- and post-index. */
+  private ldstPair(insn: number): boolean {
+    if ((insn & (1 << 26)) !== 0) return false;
+    const opc = insn >>> 30, mode = (insn >>> 23) & 3, load = (insn & (1 << 22)) !== 0;
+    if (opc === 3 || (opc === 1 && !load)) return false; // unallocated, STGP
+    const n = (insn >>> 5) & 31, t = insn & 31, t2 = (insn >>> 10) & 31, c = this.c;
+    const size = opc === 2 ? 3 : 2;
+    const off = BigInt(sx((insn >>> 15) & 0x7f, 7) << size);
+    const wback = mode === 1 || mode === 3;
+    if (load && t === t2) return false; // CONSTRAINED UNPREDICTABLE
+    if (wback && (n === t || n === t2) && n !== 31) return false;
+    if (mode === 0 && opc === 1) return false; // LDNP with opc 01 is unallocated
+    this.spAlign(n);
+    this.x(n, true);
+    if (mode !== 1) c.i64(off).op(Op.i64Add);
+    c.set(T64[3]);
+    this.tlb(2 << size, !load);
+    const bytes = 1 << size;
+    if (load) {
+      const ext = opc === 1 ? 2 : 1; // LDPSW sign-extends words to 64 bits
+      this.transfer(size, ext, t, 0);
+      this.transfer(size, ext, t2, bytes);
+    } else {
+      this.storeFrom(t, size, 0);
+      this.storeFrom(t2, size, bytes);
+    }
+    if (wback) {
+      this.x(n, true);
+      c.i64(off).op(Op.i64Add);
+      this.setX(n, true);
+    }
+    return true;
+  }
+
+  // ---- branches: they end the block
+  private branch(insn: number, i: number): 'end' {
+    const c = this.c, next = i + 1;
+    if ((insn & 0xff9ffc1f) >>> 0 === 0xd61f0000) {
+      // BR, BLR, RET: stop before it when the target is not canonical (BranchAddr with TBI, state.ts)
+      const n = (insn >>> 5) & 31;
+      this.x(n); c.set(T64[0]);
+      c.get(T64[0]).i64(55n).op(Op.i64ShrU).i64(1n).op(Op.i64Add).i64(0x1ffn).op(Op.i64And).i64(1n).op(Op.i64GtU);
+      this.ifThen(() => this.bail(i));
+      if (((insn >>> 21) & 3) === 1) { this.pcOf(next); this.setX(30); } // BLR
+      this.exit(() => c.get(T64[0]), next);
+      return 'end';
+    }
+    let target: number, cond: (() => void) | null = null;
+    if ((insn & 0x7c000000) === 0x14000000) {
+      target = i * 4 + sx(insn & 0x3ffffff, 26) * 4;
+      if ((insn >>> 31) !== 0) { this.pcOf(next); this.setX(30); } // BL
+    } else if ((insn >>> 24) === 0x54) {
+      target = i * 4 + sx((insn >>> 5) & 0x7ffff, 19) * 4;
+      const cc = insn & 15;
+      if (cc < 14) { this.readFlags(); cond = () => condition(c, cc); }
+    } else if ((insn & 0x7e000000) === 0x34000000) {
+      target = i * 4 + sx((insn >>> 5) & 0x7ffff, 19) * 4;
+      const sf = (insn >>> 31) !== 0, nz = (insn & (1 << 24)) !== 0, t = insn & 31;
+      cond = () => {
+        if (sf) { this.x(t); c.op(Op.i64Eqz); } else { this.w(t); c.op(Op.i32Eqz); }
+        if (nz) c.op(Op.i32Eqz);
+      };
+    } else {
+      target = i * 4 + sx((insn >>> 5) & 0x3fff, 14) * 4;
+      const bit = ((insn >>> 31) << 5) | ((insn >>> 19) & 31), nz = (insn & (1 << 24)) !== 0, t = insn & 31;
+      cond = () => {
+        this.x(t); c.i64(BigInt(bit)).op(Op.i64ShrU).i64(1n).op(Op.i64And).op(Op.i32WrapI64);
+        if (!nz) c.op(Op.i32Eqz);
+      };
+    }
+    const taken = () => {
+      if (this.loopMode && target === 0) this.backEdge();
+      else this.exit(() => { c.get(P_PC).i64(BigInt(target)).op(Op.i64Add); }, next);
+    };
+    if (!cond) {
+      taken();
+      return 'end';
+    }
+    cond();
+    c.op(Op.if).byte(VOID);
+    this.depth++;
+    taken();
+    c.op(Op.else);
+    this.exit(() => this.pcOf(next), next);
+    this.depth--;
+    c.op(Op.end);
+    return 'end';
+  }
+
+  /** The block's last instruction branches to its first: count an iteration, check the budget, go round. */
+  private backEdge(): void {
+    const c = this.c;
+    c.get(L_BASE).i32(this.len).op(Op.i32Add).set(L_BASE);
+    // another iteration would exceed the budget: leave at the block's start
+    c.get(L_BASE).i32(this.len).op(Op.i32Add).get(P_BUDGET).op(0x4a /* i32.gt_s */);
+    this.ifThen(() => this.exit(() => c.get(P_PC), 0));
+    c.op(Op.br).u32(this.depth - 1); // the loop is one level inside the exit block
+  }
+
+  /** Length of the block and whether it loops to its start; 0 if its first instruction is not translated. */
+  private scan(): void {
+    // a dry run on a scratch block finds where the block ends
+    const probe = new Block(this.words);
+    probe.depth = 1;
+    let k = 0;
+    for (; k < this.words.length && k < MAX_BLOCK; k++) {
+      probe.i = k;
+      const r = probe.insn(this.words[k], k);
+      if (r === false) break;
+      if (r === 'end') {
+        k++;
+        const last = this.words[k - 1];
+        this.loopMode = branchTarget(last, k - 1) === 0;
+        break;
+      }
+    }
+    this.len = k;
+  }
+
+  extent(): { length: number; loops: boolean; stoppedAt: number | null } {
+    const last = this.len > 0 ? this.words[this.len - 1] : 0;
+    const ended = this.len > 0 && this.probeEnds(last);
+    const stoppedAt = !ended && this.len < this.words.length && this.len < MAX_BLOCK ? this.words[this.len] : null;
+    return { length: this.len, loops: this.loopMode, stoppedAt };
+  }
+  private probeEnds(insn: number): boolean {
+    const p = new Block(this.words);
+    return p.insn(insn, 0) === 'end';
+  }
+
+  /** The function, or null if not even the first instruction is translated. */
+  build(): WasmFunction | null {
+    this.scan();
+    if (this.len === 0) return null;
+    const c = this.c;
+    c.op(Op.block).byte(VOID);
+    this.depth = 0;
+    if (this.loopMode) { c.op(Op.loop).byte(VOID); this.depth = 1; }
+    let ended = false;
+    for (let k = 0; k < this.len; k++) {
+      this.i = k;
+      const r = this.insn(this.words[k], k);
+      if (r === 'end') { ended = true; break; }
+    }
+    if (!ended) this.exit(() => this.pcOf(this.len), this.len);
+    if (this.loopMode) c.op(Op.end);
+    c.op(Op.end);
+    // prologue: load what the body uses; epilogue: store what it wrote, the count, the next PC
+    const pro = new Code();
+    if (this.memory) pro.get(P_CPU).mem(Op.i32Load, 2, L.S_TLB_CUR).set(L_TLB);
+    for (const k of this.used) pro.get(P_CPU).mem(Op.i64Load, 3, k === REG_SP ? L.S_SP : L.S_X + k * 8).set(xl(k));
+    if (this.flagsUsed) pro.get(P_CPU).mem(Op.i32Load, 2, L.S_NZCV).set(L_NZCV);
+    const epi = new Code();
+    for (const k of this.written) epi.get(P_CPU).get(xl(k)).mem(Op.i64Store, 3, k === REG_SP ? L.S_SP : L.S_X + k * 8);
+    if (this.flagsWritten) epi.get(P_CPU).get(L_NZCV).mem(Op.i32Store, 2, L.S_NZCV);
+    epi.get(P_CPU).get(L_RET).mem(Op.i32Store, 2, L.S_JIT_RETIRED);
+    epi.get(L_NEXT);
+    const body = new Code().append(pro).append(c).append(epi);
+    return { locals: LOCALS, body };
+  }
+}
+
+/** Byte offset from the branch's own block-relative position to its target, or null for register branches. */
+function branchTarget(insn: number, i: number): number | null {
+  if ((insn & 0x7c000000) === 0x14000000 && (insn >>> 31) === 0) return i * 4 + sx(insn & 0x3ffffff, 26) * 4;
+  if ((insn >>> 24) === 0x54) return i * 4 + sx((insn >>> 5) & 0x7ffff, 19) * 4;
+  if ((insn & 0x7e000000) === 0x34000000) return i * 4 + sx((insn >>> 5) & 0x7ffff, 19) * 4;
+  if ((insn & 0x7e000000) === 0x36000000) return i * 4 + sx((insn >>> 5) & 0x3fff, 14) * 4;
+  return null;
+}
+
+/**
+ * How much of `words` one block covers: its length in instructions, whether it loops to its start, and the word
+ * it stopped before when that is not translated (null when it ended with a branch, the page or MAX_BLOCK).
+ */
+export function blockExtent(words: Uint32Array): { length: number; loops: boolean; stoppedAt: number | null } {
+  const b = new Block(words);
+  b.build();
+  return b.extent();
+}
+
+/** The Wasm function (pc: i64, budget: i32, cpu: i32) -> i64 of the block at `words[0]`, or null. */
+export function translateBlock(words: Uint32Array): WasmFunction | null {
+  return new Block(words).build();
+}
+
+export const BLOCK_PARAMS = [I64, I32, I32] as const;
+export const BLOCK_RESULTS = [I64] as const;

@@ -50,9 +50,8 @@ export function jitEnter(p: u64, budget: i32): u64 {
     if (load<u32>(e) != host || load<u32>(e, 12) != gen) {
       store<u32>(e, host);
       store<i32>(e, 0, 4);
-      store<u32>(e, 1, 8);
+      store<u32>(e, 0, 8);
       store<u32>(e, gen, 12);
-      break;
     }
     let fn = load<i32>(e, 4);
     if (fn == 0) {

@@ -60,8 +60,9 @@ export class Jit {
   translate(_pc: bigint, host: number, entry: number): number {
     const t0 = performance.now();
     try {
-      const pageEnd = (host | 0xfff) + 1;
-      const fn = translateBlock(new Uint32Array(this.memory.buffer, host, (pageEnd - host) >>> 2));
+      // the whole code page: a region may branch backwards from its entry
+      const page = new Uint32Array(this.memory.buffer, host & ~0xfff, 1024);
+      const fn = translateBlock(page, (host & 0xfff) >>> 2);
       if (!fn) {
         this.stats.untranslatable++;
         return L.JIT_FN_NEVER;

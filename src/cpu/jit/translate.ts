@@ -18,14 +18,15 @@ import { Code, I32, I64, Op, VOID, type WasmFunction } from './wasm.js';
 const P_PC = 0, P_BUDGET = 1, P_CPU = 2;
 const REG_SP = 31; // index of SP in the register locals (X31 is XZR or SP depending on the operand)
 const xl = (r: number) => 3 + r; // X0..X30 in 3..33, SP in 34
-const L_NZCV = 35, L_BASE = 36, L_TLB = 37, L_RET = 38;
-const T32 = [39, 40, 41, 42];
-const T64 = [43, 44, 45, 46, 47, 48, 49, 50];
-const L_NEXT = 51;
-const LOCALS: ReadonlyArray<readonly [number, number]> = [[32, I64], [8, I32], [9, I64]];
+const L_NZCV = 35, L_BASE = 36, L_TLB = 37, L_RET = 38, L_ID = 39;
+const T32 = [40, 41, 42, 43];
+const T64 = [44, 45, 46, 47, 48, 49, 50, 51];
+const L_NEXT = 52;
+const LOCALS: ReadonlyArray<readonly [number, number]> = [[32, I64], [9, I32], [9, I64]];
 
-/** Longest block translated (instructions). */
-export const MAX_BLOCK = 256;
+/** Most instructions in one region, and most basic blocks. */
+export const MAX_REGION = 512;
+const MAX_BLOCKS = 64;
 
 const PAGE_MASK = ~0xfffn;
 
@@ -94,12 +95,15 @@ class Block {
   private memory = false;
   /** Blocks open inside the exit block (br depth of the exit). */
   private depth = 0;
-  /** Index of the instruction being translated. */
+  /** Index of the instruction being translated, and the first of its basic block. */
   private i = 0;
-  private loopMode = false;
-  private len = 0;
+  private blockStart = 0;
+  /** Basic blocks of the region: first instruction -> block id (0 is the entry), and their ends. */
+  private readonly ids = new Map<number, number>();
+  private starts: number[] = [];
 
-  constructor(private readonly words: Uint32Array) {}
+  /** `words` is the code page (or its tail), `entry` the index of the region's first instruction in it. */
+  constructor(private readonly words: Uint32Array, private readonly entry = 0) {}
 
   // ---- guest registers
   private x(r: number, sp = false): void {
@@ -139,13 +143,13 @@ class Block {
     this.flagsWritten = true;
   }
 
-  /** PC of instruction `k` of the block. */
+  /** PC of the instruction at index `k` of the page. */
   private pcOf(k: number): void {
     this.c.get(P_PC);
-    if (k !== 0) this.c.i64(BigInt(k * 4)).op(Op.i64Add);
+    if (k !== this.entry) this.c.i64((k - this.entry) * 4).op(Op.i64Add);
   }
 
-  /** Leave the block: next PC (pushed by `next`), instructions retired = base + `count`. */
+  /** Leave the region: next PC (pushed by `next`), instructions retired = base + `count`. */
   private exit(next: () => void, count: number): void {
     next();
     this.c.set(L_NEXT);
@@ -156,7 +160,29 @@ class Block {
   }
   /** Stop before instruction `k`: the interpreter executes it. */
   private bail(k = this.i): void {
-    this.exit(() => this.pcOf(k), k);
+    this.exit(() => this.pcOf(k), k - this.blockStart);
+  }
+
+  /**
+   * Go on at instruction `k` after `count` instructions of this basic block: inside the region if a block starts
+   * there (counting them and leaving when the budget is spent), else leave for it.
+   */
+  private goTo(k: number, count: number): void {
+    const id = this.ids.get(k);
+    if (id === undefined) {
+      this.exit(() => this.pcOf(k), count);
+      return;
+    }
+    const c = this.c;
+    // the next block could run to its end: leave first if that would overrun the budget (Engine.run's "at most")
+    c.get(L_BASE).i32(count).op(Op.i32Add).tee(L_BASE).i32(this.lengths[id]).op(Op.i32Add).get(P_BUDGET).op(0x4a /* i32.gt_s */);
+    this.ifThen(() => this.exit(() => this.pcOf(k), 0));
+    if (k === this.blockStart && this.selfLoop >= 0) {
+      c.op(Op.br).u32(this.depth - this.selfLoop); // a block that loops to itself: straight to its start
+      return;
+    }
+    c.i32(id).set(L_ID);
+    c.op(Op.br).u32(this.depth - 1); // the dispatch loop is just outside the exit block's br depth
   }
   private ifThen(body: () => void): void {
     this.c.op(Op.if).byte(VOID);
@@ -227,7 +253,7 @@ class Block {
     if (amount === 0) return;
     const c = this.c;
     if (sf) {
-      c.i64(BigInt(amount));
+      c.i64(amount);
       c.op([Op.i64Shl, Op.i64ShrU, Op.i64ShrS, Op.i64Rotr][type]);
     } else {
       c.i32(amount);
@@ -248,7 +274,7 @@ class Block {
       case 6: c.op(Op.i32WrapI64).op(Op.i64ExtendI32S); break;
       default: break;
     }
-    if (shift !== 0) c.i64(BigInt(shift)).op(Op.i64Shl);
+    if (shift !== 0) c.i64(shift).op(Op.i64Shl);
   }
 
   // ---- memory: inline soft-TLB lookup (cpu/as/memory.ts read64/write64 and friends)
@@ -265,7 +291,7 @@ class Block {
     // tag of the last byte's page
     c.get(e).mem(Op.i64Load, 3, write ? 8 : 0);
     c.get(va);
-    if (size > 1) c.i64(BigInt(size - 1)).op(Op.i64Add);
+    if (size > 1) c.i64(size - 1).op(Op.i64Add);
     c.i64(PAGE_MASK).op(Op.i64And).op(Op.i64Ne);
     this.ifThen(() => this.bail());
     c.get(va).get(e).mem(Op.i64Load, 3, 24).op(Op.i64Add).op(Op.i32WrapI64).set(e);
@@ -342,7 +368,7 @@ class Block {
     if (!s) {
       if (sf) {
         this.x(rn, true);
-        c.i64(BigInt(imm)).op(sub ? Op.i64Sub : Op.i64Add);
+        c.i64(imm).op(sub ? Op.i64Sub : Op.i64Add);
         this.setX(rd, true);
       } else {
         this.w(rn, true);
@@ -353,7 +379,7 @@ class Block {
     }
     if (sf) {
       this.x(rn, true); c.set(T64[0]);
-      c.i64(sub ? ~BigInt(imm) : BigInt(imm)).set(T64[1]);
+      c.i64(sub ? -(imm + 1) : imm).set(T64[1]); // ~imm as a 64-bit value
       this.adds64(sub ? 1 : 0);
       c.get(T64[2]); this.setX(rd);
     } else {
@@ -418,7 +444,7 @@ class Block {
     this.x(rn);
     if (!sf) c.i64(0xffffffffn).op(Op.i64And);
     if (immr !== 0) {
-      if (sf) c.i64(BigInt(immr)).op(Op.i64Rotr);
+      if (sf) c.i64(immr).op(Op.i64Rotr);
       else c.op(Op.i32WrapI64).i32(immr).op(Op.i32Rotr).op(Op.i64ExtendI32U);
     }
     k(m.wmask).op(Op.i64And);
@@ -430,7 +456,7 @@ class Block {
     // top: SBFM replicates src<imms>, BFM keeps dst, UBFM zero
     if (opc === 0) {
       this.x(rn);
-      c.i64(BigInt(63 - imms)).op(Op.i64Shl).i64(63n).op(Op.i64ShrS);
+      c.i64(63 - imms).op(Op.i64Shl).i64(63n).op(Op.i64ShrS);
     } else if (opc === 1) this.x(rd);
     else c.i64(0n);
     k(~m.tmask & all).op(Op.i64And);
@@ -449,8 +475,8 @@ class Block {
     if (sf) {
       if (imms === 0) this.x(rm);
       else {
-        this.x(rm); c.i64(BigInt(imms)).op(Op.i64ShrU);
-        this.x(rn); c.i64(BigInt(64 - imms)).op(Op.i64Shl).op(Op.i64Or);
+        this.x(rm); c.i64(imms).op(Op.i64ShrU);
+        this.x(rn); c.i64(64 - imms).op(Op.i64Shl).op(Op.i64Or);
       }
       this.setX(rd);
     } else {
@@ -587,7 +613,7 @@ class Block {
     this.depth++;
     if (sf) {
       this.x(rn); c.set(T64[0]);
-      if (imm) c.i64(BigInt(m)); else this.x(m);
+      if (imm) c.i64(m); else this.x(m);
       if (sub) c.i64(-1n).op(Op.i64Xor);
       c.set(T64[1]);
       this.adds64(sub ? 1 : 0);
@@ -752,7 +778,7 @@ class Block {
     const n = (insn >>> 5) & 31, t = insn & 31, c = this.c;
     this.spAlign(n);
     this.x(n, true);
-    c.i64(BigInt(((insn >>> 10) & 0xfff) << size)).op(Op.i64Add).set(T64[3]);
+    c.i64(((insn >>> 10) & 0xfff) << size).op(Op.i64Add).set(T64[3]);
     this.tlb(1 << size, opc === 0);
     this.transfer(size, opc, t);
     return true;
@@ -764,7 +790,7 @@ class Block {
     const size = insn >>> 30, opc = (insn >>> 22) & 3, mode = (insn >>> 10) & 3;
     if (mode === 2 || !Block.gprKey(size, opc)) return false;
     const n = (insn >>> 5) & 31, t = insn & 31, c = this.c;
-    const off = BigInt(sx((insn >>> 12) & 0x1ff, 9));
+    const off = sx((insn >>> 12) & 0x1ff, 9);
     const wback = mode !== 0;
     if (wback && n === t && n !== 31) return false; // CONSTRAINED UNPREDICTABLE: the interpreter decides
     this.spAlign(n);
@@ -804,7 +830,7 @@ class Block {
     if (opc === 3 || (opc === 1 && !load)) return false; // unallocated, STGP
     const n = (insn >>> 5) & 31, t = insn & 31, t2 = (insn >>> 10) & 31, c = this.c;
     const size = opc === 2 ? 3 : 2;
-    const off = BigInt(sx((insn >>> 15) & 0x7f, 7) << size);
+    const off = sx((insn >>> 15) & 0x7f, 7) * (1 << size);
     const wback = mode === 1 || mode === 3;
     if (load && t === t2) return false; // CONSTRAINED UNPREDICTABLE
     if (wback && (n === t || n === t2) && n !== 31) return false;
@@ -831,9 +857,9 @@ class Block {
     return true;
   }
 
-  // ---- branches: they end the block
+  // ---- branches: they end a basic block
   private branch(insn: number, i: number): 'end' {
-    const c = this.c, next = i + 1;
+    const c = this.c, next = i + 1, count = next - this.blockStart;
     if ((insn & 0xff9ffc1f) >>> 0 === 0xd61f0000) {
       // BR, BLR, RET: stop before it when the target is not canonical (BranchAddr with TBI, state.ts)
       const n = (insn >>> 5) & 31;
@@ -841,110 +867,192 @@ class Block {
       c.get(T64[0]).i64(55n).op(Op.i64ShrU).i64(1n).op(Op.i64Add).i64(0x1ffn).op(Op.i64And).i64(1n).op(Op.i64GtU);
       this.ifThen(() => this.bail(i));
       if (((insn >>> 21) & 3) === 1) { this.pcOf(next); this.setX(30); } // BLR
-      this.exit(() => c.get(T64[0]), next);
+      this.exit(() => c.get(T64[0]), count);
       return 'end';
     }
-    let target: number, cond: (() => void) | null = null;
-    if ((insn & 0x7c000000) === 0x14000000) {
-      target = i * 4 + sx(insn & 0x3ffffff, 26) * 4;
-      if ((insn >>> 31) !== 0) { this.pcOf(next); this.setX(30); } // BL
-    } else if ((insn >>> 24) === 0x54) {
-      target = i * 4 + sx((insn >>> 5) & 0x7ffff, 19) * 4;
-      const cc = insn & 15;
-      if (cc < 14) { this.readFlags(); cond = () => condition(c, cc); }
+    const b = branchInfo(insn, i)!;
+    if (b.kind === 'call') { // BL: the callee is another region
+      this.pcOf(next); this.setX(30);
+      this.exit(() => this.pcOf(b.target), count);
+      return 'end';
+    }
+    if (b.kind === 'jump') {
+      this.goTo(b.target, count);
+      return 'end';
+    }
+    if ((insn >>> 24) === 0x54) {
+      this.readFlags();
+      condition(c, insn & 15);
     } else if ((insn & 0x7e000000) === 0x34000000) {
-      target = i * 4 + sx((insn >>> 5) & 0x7ffff, 19) * 4;
       const sf = (insn >>> 31) !== 0, nz = (insn & (1 << 24)) !== 0, t = insn & 31;
-      cond = () => {
-        if (sf) { this.x(t); c.op(Op.i64Eqz); } else { this.w(t); c.op(Op.i32Eqz); }
-        if (nz) c.op(Op.i32Eqz);
-      };
+      if (sf) { this.x(t); c.op(Op.i64Eqz); } else { this.w(t); c.op(Op.i32Eqz); }
+      if (nz) c.op(Op.i32Eqz);
     } else {
-      target = i * 4 + sx((insn >>> 5) & 0x3fff, 14) * 4;
       const bit = ((insn >>> 31) << 5) | ((insn >>> 19) & 31), nz = (insn & (1 << 24)) !== 0, t = insn & 31;
-      cond = () => {
-        this.x(t); c.i64(BigInt(bit)).op(Op.i64ShrU).i64(1n).op(Op.i64And).op(Op.i32WrapI64);
-        if (!nz) c.op(Op.i32Eqz);
-      };
+      this.x(t); c.i64(bit).op(Op.i64ShrU).i64(1n).op(Op.i64And).op(Op.i32WrapI64);
+      if (!nz) c.op(Op.i32Eqz);
     }
-    const taken = () => {
-      if (this.loopMode && target === 0) this.backEdge();
-      else this.exit(() => { c.get(P_PC).i64(BigInt(target)).op(Op.i64Add); }, next);
-    };
-    if (!cond) {
-      taken();
-      return 'end';
-    }
-    cond();
     c.op(Op.if).byte(VOID);
     this.depth++;
-    taken();
+    this.goTo(b.target, count);
     c.op(Op.else);
-    this.exit(() => this.pcOf(next), next);
+    this.goTo(next, count);
     this.depth--;
     c.op(Op.end);
     return 'end';
   }
 
-  /** The block's last instruction branches to its first: count an iteration, check the budget, go round. */
-  private backEdge(): void {
-    const c = this.c;
-    c.get(L_BASE).i32(this.len).op(Op.i32Add).set(L_BASE);
-    // another iteration would exceed the budget: leave at the block's start
-    c.get(L_BASE).i32(this.len).op(Op.i32Add).get(P_BUDGET).op(0x4a /* i32.gt_s */);
-    this.ifThen(() => this.exit(() => c.get(P_PC), 0));
-    c.op(Op.br).u32(this.depth - 1); // the loop is one level inside the exit block
+  /** Whether the instruction at `k` is translated; a dry run on a scratch block. */
+  private translatable(k: number): boolean {
+    const probe = this.probe ??= new Block(this.words, this.entry);
+    probe.c.clear();
+    probe.i = k;
+    probe.blockStart = k;
+    probe.depth = 1;
+    return probe.insn(this.words[k], k) !== false;
   }
 
-  /** Length of the block and whether it loops to its start; 0 if its first instruction is not translated. */
-  private scan(): void {
-    // a dry run on a scratch block finds where the block ends
-    const probe = new Block(this.words);
-    probe.depth = 1;
-    let k = 0;
-    for (; k < this.words.length && k < MAX_BLOCK; k++) {
-      probe.i = k;
-      const r = probe.insn(this.words[k], k);
-      if (r === false) break;
-      if (r === 'end') {
+  /**
+   * The region: basic blocks reachable from the entry through direct branches that stay on the page, up to
+   * MAX_REGION instructions and MAX_BLOCKS blocks. A block ends at a branch, before an instruction that is not
+   * translated, at the page's end, or where another block starts.
+   */
+  private discover(): void {
+    const n = this.words.length;
+    const ok = new Map<number, boolean>();
+    const can = (k: number) => {
+      let v = ok.get(k);
+      if (v === undefined) ok.set(k, v = this.translatable(k));
+      return v;
+    };
+    if (!can(this.entry)) return;
+    const leaders = new Set<number>([this.entry]);
+    const queue = [this.entry];
+    let size = 0;
+    const add = (t: number) => {
+      if (t < 0 || t >= n || leaders.has(t) || leaders.size >= MAX_BLOCKS || size >= MAX_REGION || !can(t)) return;
+      leaders.add(t);
+      queue.push(t);
+    };
+    while (queue.length > 0) {
+      let k = queue.shift()!;
+      for (;;) {
+        size++;
+        const b = branchInfo(this.words[k], k);
+        if (b) {
+          if (b.kind === 'jump' || b.kind === 'cond') add(b.target);
+          if (b.kind === 'cond') add(k + 1);
+          break;
+        }
         k++;
-        const last = this.words[k - 1];
-        this.loopMode = branchTarget(last, k - 1) === 0;
-        break;
+        if (k >= n || leaders.has(k) || !can(k) || size >= MAX_REGION) break;
       }
     }
-    this.len = k;
+    const rest = [...leaders].filter(k => k !== this.entry).sort((a, b) => a - b);
+    this.starts = [this.entry, ...rest];
+    this.starts.forEach((k, id) => this.ids.set(k, id));
+    this.okCache = ok;
+    // the most instructions each block can retire before it leaves or jumps
+    this.lengths = this.starts.map(s => {
+      let k = s;
+      for (; k < n && k - s < MAX_REGION; k++) {
+        if (k !== s && leaders.has(k)) break;
+        if (!can(k)) break;
+        if (branchInfo(this.words[k], k) || isRegisterBranch(this.words[k])) { k++; break; }
+      }
+      return k - s;
+    });
+  }
+  private okCache = new Map<number, boolean>();
+  private lengths: number[] = [];
+  private probe?: Block;
+
+  /** Translate the basic block starting at `s` (its id is the position in `starts`). */
+  private basicBlock(s: number): void {
+    this.blockStart = s;
+    // a block whose closing branch targets its own start gets a Wasm loop of its own (no dispatch per iteration)
+    const last = s + this.lengths[this.ids.get(s)!] - 1;
+    const b = branchInfo(this.words[last], last);
+    this.selfLoop = -1;
+    if (b !== null && b.kind !== 'call' && b.target === s) {
+      this.c.op(Op.loop).byte(VOID);
+      this.depth++;
+      this.selfLoop = this.depth;
+    }
+    this.blockBody(s);
+    if (this.selfLoop >= 0) {
+      this.c.op(Op.end);
+      this.depth--;
+      this.selfLoop = -1;
+    }
+  }
+  /** br depth of the current block's own loop (its `depth` just inside it), -1 if it has none. */
+  private selfLoop = -1;
+
+  private blockBody(s: number): void {
+    const n = this.words.length;
+    for (let k = s; ; k++) {
+      if (k >= n) { this.exit(() => this.pcOf(k), k - s); return; } // the page ends
+      if (k !== s && this.ids.has(k)) { this.goTo(k, k - s); return; } // falls into the next block
+      if (!(this.okCache.get(k) ?? this.translatable(k))) { this.bail(k); return; }
+      this.i = k;
+      if (this.insn(this.words[k], k) === 'end') return;
+      if (k - s >= MAX_REGION) { this.exit(() => this.pcOf(k + 1), k + 1 - s); return; }
+    }
   }
 
-  extent(): { length: number; loops: boolean; stoppedAt: number | null } {
-    const last = this.len > 0 ? this.words[this.len - 1] : 0;
-    const ended = this.len > 0 && this.probeEnds(last);
-    const stoppedAt = !ended && this.len < this.words.length && this.len < MAX_BLOCK ? this.words[this.len] : null;
-    return { length: this.len, loops: this.loopMode, stoppedAt };
+  /** Instructions of the entry's basic block and the word that stopped it (null: a branch, page end or limit). */
+  extent(): { length: number; loops: boolean; stoppedAt: number | null; blocks: number } {
+    if (this.starts.length === 0) return { length: 0, loops: false, stoppedAt: this.words[this.entry] ?? null, blocks: 0 };
+    let k = this.entry;
+    let stoppedAt: number | null = null;
+    for (; k < this.words.length; k++) {
+      if (k !== this.entry && this.ids.has(k)) break;
+      if (!this.okCache.get(k) && !this.translatable(k)) { stoppedAt = this.words[k]; break; }
+      if (branchInfo(this.words[k], k) || isRegisterBranch(this.words[k])) { k++; break; }
+    }
+    const loops = [...this.starts].some(s => {
+      const b = branchInfo(this.words[s], s);
+      return b !== null && b.target === this.entry;
+    }) || this.branchesTo(this.entry);
+    return { length: k - this.entry, loops, stoppedAt, blocks: this.starts.length };
   }
-  private probeEnds(insn: number): boolean {
-    const p = new Block(this.words);
-    return p.insn(insn, 0) === 'end';
+  private branchesTo(t: number): boolean {
+    for (const s of this.starts) {
+      for (let k = s; k < this.words.length; k++) {
+        const b = branchInfo(this.words[k], k);
+        if (b) { if (b.target === t && b.kind !== 'call') return true; break; }
+        if (isRegisterBranch(this.words[k]) || (k !== s && this.ids.has(k))) break;
+      }
+    }
+    return false;
   }
 
   /** The function, or null if not even the first instruction is translated. */
   build(): WasmFunction | null {
-    this.scan();
-    if (this.len === 0) return null;
+    this.discover();
+    const blocks = this.starts.length;
+    if (blocks === 0) return null;
     const c = this.c;
-    c.op(Op.block).byte(VOID);
+    c.op(Op.block).byte(VOID); // the exit
+    // entered with less budget than the entry block needs: retire nothing, the interpreter goes on
+    c.i32(this.lengths[0]).get(P_BUDGET).op(0x4a /* i32.gt_s */);
     this.depth = 0;
-    if (this.loopMode) { c.op(Op.loop).byte(VOID); this.depth = 1; }
-    let ended = false;
-    for (let k = 0; k < this.len; k++) {
-      this.i = k;
-      const r = this.insn(this.words[k], k);
-      if (r === 'end') { ended = true; break; }
+    this.blockStart = this.entry;
+    this.ifThen(() => this.exit(() => this.pcOf(this.entry), 0));
+    c.op(Op.loop).byte(VOID); // dispatch
+    for (let j = 0; j < blocks; j++) c.op(Op.block).byte(VOID);
+    c.get(L_ID).op(Op.brTable).u32(blocks - 1);
+    for (let j = 0; j < blocks; j++) c.u32(j);
+    c.u32(0);
+    for (let j = 0; j < blocks; j++) {
+      c.op(Op.end);
+      this.depth = blocks - j; // exit block: inside blocks j+1..K-1, the loop, then the exit
+      this.basicBlock(this.starts[j]);
     }
-    if (!ended) this.exit(() => this.pcOf(this.len), this.len);
-    if (this.loopMode) c.op(Op.end);
-    c.op(Op.end);
-    // prologue: load what the body uses; epilogue: store what it wrote, the count, the next PC
+    c.op(Op.end); // loop
+    c.op(Op.end); // exit
+    // prologue: load what the region uses; epilogue: store what it wrote, the count, the next PC
     const pro = new Code();
     if (this.memory) pro.get(P_CPU).mem(Op.i32Load, 2, L.S_TLB_CUR).set(L_TLB);
     for (const k of this.used) pro.get(P_CPU).mem(Op.i64Load, 3, k === REG_SP ? L.S_SP : L.S_X + k * 8).set(xl(k));
@@ -959,28 +1067,38 @@ class Block {
   }
 }
 
-/** Byte offset from the branch's own block-relative position to its target, or null for register branches. */
-function branchTarget(insn: number, i: number): number | null {
-  if ((insn & 0x7c000000) === 0x14000000 && (insn >>> 31) === 0) return i * 4 + sx(insn & 0x3ffffff, 26) * 4;
-  if ((insn >>> 24) === 0x54) return i * 4 + sx((insn >>> 5) & 0x7ffff, 19) * 4;
-  if ((insn & 0x7e000000) === 0x34000000) return i * 4 + sx((insn >>> 5) & 0x7ffff, 19) * 4;
-  if ((insn & 0x7e000000) === 0x36000000) return i * 4 + sx((insn >>> 5) & 0x3fff, 14) * 4;
+/** BR, BLR, RET (not the unallocated opc 11). */
+function isRegisterBranch(insn: number): boolean {
+  return (insn & 0xff9ffc1f) >>> 0 === 0xd61f0000 && ((insn >>> 21) & 3) !== 3;
+}
+
+/**
+ * Immediate branches: `jump` (B, B.AL/NV), `cond` (B.cond, CB(N)Z, TB(N)Z: target or fall through), `call` (BL),
+ * with the target as an instruction index relative to `i`'s page index; null for anything else.
+ */
+function branchInfo(insn: number, i: number): { kind: 'jump' | 'cond' | 'call'; target: number } | null {
+  if ((insn & 0x7c000000) === 0x14000000) return { kind: (insn >>> 31) !== 0 ? 'call' : 'jump', target: i + sx(insn & 0x3ffffff, 26) };
+  if ((insn >>> 24) === 0x54 && (insn & 0x10) === 0)
+    return { kind: (insn & 15) >= 14 ? 'jump' : 'cond', target: i + sx((insn >>> 5) & 0x7ffff, 19) };
+  if ((insn & 0x7e000000) === 0x34000000) return { kind: 'cond', target: i + sx((insn >>> 5) & 0x7ffff, 19) };
+  if ((insn & 0x7e000000) === 0x36000000) return { kind: 'cond', target: i + sx((insn >>> 5) & 0x3fff, 14) };
   return null;
 }
 
 /**
- * How much of `words` one block covers: its length in instructions, whether it loops to its start, and the word
- * it stopped before when that is not translated (null when it ended with a branch, the page or MAX_BLOCK).
+ * How much one translation from `words[entry]` covers: the length of its entry basic block in instructions,
+ * whether control can come back to the entry inside the region, the word the entry block stopped before when that
+ * is not translated (null when it ended with a branch, the page or a limit), and the region's basic blocks.
  */
-export function blockExtent(words: Uint32Array): { length: number; loops: boolean; stoppedAt: number | null } {
-  const b = new Block(words);
+export function blockExtent(words: Uint32Array, entry = 0): { length: number; loops: boolean; stoppedAt: number | null; blocks: number } {
+  const b = new Block(words, entry);
   b.build();
   return b.extent();
 }
 
-/** The Wasm function (pc: i64, budget: i32, cpu: i32) -> i64 of the block at `words[0]`, or null. */
-export function translateBlock(words: Uint32Array): WasmFunction | null {
-  return new Block(words).build();
+/** The Wasm function (pc: i64, budget: i32, cpu: i32) -> i64 of the region entered at `words[entry]`, or null. */
+export function translateBlock(words: Uint32Array, entry = 0): WasmFunction | null {
+  return new Block(words, entry).build();
 }
 
 export const BLOCK_PARAMS = [I64, I32, I32] as const;

@@ -9,7 +9,7 @@ export const I64 = 0x7e;
 
 /** The opcodes the translator uses (5.4). */
 export const Op = {
-  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, return: 0x0f,
+  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, brTable: 0x0e, return: 0x0f,
   drop: 0x1a, select: 0x1b,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
   i32Load: 0x28, i64Load: 0x29, i32Load8S: 0x2c, i32Load8U: 0x2d, i32Load16S: 0x2e, i32Load16U: 0x2f,
@@ -31,8 +31,12 @@ export const VOID = 0x40;
 
 /** Bytes of a function body being written, with LEB128 immediates. */
 export class Code {
-  private buf: Uint8Array<ArrayBuffer> = new Uint8Array(1024);
+  private buf: Uint8Array<ArrayBuffer>;
   length = 0;
+
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(capacity);
+  }
 
   byte(b: number): this {
     if (this.length === this.buf.length) {
@@ -59,8 +63,18 @@ export class Code {
     return this;
   }
 
-  /** Signed LEB128 of a value that fits in 64 bits (given as a bigint). */
-  s64(v: bigint): this {
+  /** Signed LEB128 of a value that fits in 64 bits (a bigint, or a number that is a safe integer). */
+  s64(v: bigint | number): this {
+    if (typeof v === 'number') {
+      // numbers up to 2^53 in magnitude: 7 bits at a time with exact division (no bigint allocation)
+      let x = v;
+      for (;;) {
+        const b = ((x % 128) + 128) % 128;
+        x = (x - b) / 128;
+        if ((x === 0 && (b & 0x40) === 0) || (x === -1 && (b & 0x40) !== 0)) return this.byte(b);
+        this.byte(b | 0x80);
+      }
+    }
     let x = BigInt.asIntN(64, v);
     for (;;) {
       const b = Number(x & 0x7fn);
@@ -74,14 +88,14 @@ export class Code {
   }
 
   s32(v: number): this {
-    return this.s64(BigInt(v | 0));
+    return this.s64(v | 0);
   }
 
   i32(v: number): this {
     return this.op(Op.i32Const).s32(v);
   }
 
-  i64(v: bigint): this {
+  i64(v: bigint | number): this {
     return this.op(Op.i64Const).s64(v);
   }
 
@@ -103,8 +117,25 @@ export class Code {
   }
 
   append(other: Code): this {
-    for (let i = 0; i < other.length; i++) this.byte(other.buf[i]);
+    this.reserve(other.length);
+    this.buf.set(other.buf.subarray(0, other.length), this.length);
+    this.length += other.length;
     return this;
+  }
+
+  /** Forget the bytes written (the buffer is kept). */
+  clear(): this {
+    this.length = 0;
+    return this;
+  }
+
+  private reserve(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + n) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.length));
+    this.buf = b;
   }
 
   bytes(): Uint8Array<ArrayBuffer> {

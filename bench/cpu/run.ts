@@ -1,8 +1,8 @@
-// bench/cpu/run.ts - `npm run bench:cpu`: guest MIPS of the CPU engine against qemu-aarch64 on the same
-// static AArch64 program (bench/cpu/workload.c), in the same run. N runs each (default 5, --runs N), medians.
-// Engine MIPS = instructions retired (engine instret) / seconds inside engine.run(); qemu MIPS = the same
-// instruction count (the workload is deterministic) / qemu's wall time, process start-up included.
-// Both must print the same checksum. Writes the "CPU" section of bench/RESULTS.md and prints it.
+// bench/cpu/run.ts - `npm run bench:cpu`: guest MIPS of the CPU engine, interpreter alone and with the JIT, against
+// qemu-aarch64 on the same static AArch64 program (bench/cpu/workload.c), in the same run. N runs each (default 5,
+// --runs N), medians. Engine MIPS = instructions retired (engine instret) / seconds inside engine.run(); qemu
+// MIPS = the same instruction count (the workload is deterministic) / qemu's wall time, process start-up included.
+// All must print the same checksum. Writes the "CPU" section of bench/RESULTS.md and prints it.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadEngineModule } from '../../src/host/engine-loader.js';
 import { QEMU_AARCH64, havePeer, type Peer } from '../../src/host/peers.js';
-import { UserModeMachine } from '../../src/machine/usermode/usermode.js';
+import { UserModeMachine, type UserModeOptions } from '../../src/machine/usermode/usermode.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RESULTS = join(here, '..', 'RESULTS.md');
@@ -54,24 +54,34 @@ function buildWorkload(dir: string): string {
   return out;
 }
 
-async function runEngine(elfPath: string, runs: number) {
-  const machine = await UserModeMachine.create(await loadEngineModule(), { ramSize: 64 << 20 });
+/** The JIT runner: every block is translated the first time a branch reaches it and runs translated at once, so
+ *  the times include all translation and compilation (load() drops the translations of the previous run). */
+const JIT: UserModeOptions = { jitThreshold: 1, jitSync: true };
+
+async function runEngine(elfPath: string, runs: number, opts: UserModeOptions = {}) {
+  const machine = await UserModeMachine.create(await loadEngineModule(), { ramSize: 64 << 20, ...opts });
+  const what = opts.jitThreshold ? 'engine + JIT' : 'engine';
   const elf = new Uint8Array(readFileSync(elfPath));
   const seconds: number[] = [], cpu: number[] = [];
-  let instructions = 0n, output = '';
+  let instructions = 0n, jitInstructions = 0n, output = '';
+  let blocks = 0, translateMs = 0;
   for (let i = 0; i < runs; i++) {
     machine.load(elf, ['workload']);
+    const e = machine.engine, j0 = e.jitInstret(0), b0 = e.jitStats.translated, t0 = e.jitStats.ms;
     const c0 = selfCpu();
     const r = machine.run();
     cpu.push(selfCpu() - c0);
     if (r.exitCode !== 0 || r.faults.length)
-      throw new Error(`engine run failed (exit ${r.exitCode}): ${r.faults.map(f => f.message).join('; ')}`);
+      throw new Error(`${what} run failed (exit ${r.exitCode}): ${r.faults.map(f => f.message).join('; ')}`);
     seconds.push(r.runSeconds);
     instructions = r.instructions;
+    jitInstructions = e.jitInstret(0) - j0;
+    blocks = e.jitStats.translated - b0;
+    translateMs = e.jitStats.ms - t0;
     output = new TextDecoder().decode(r.stdout);
-    process.stderr.write(`bench:cpu: engine run ${i + 1}/${runs}: ${r.runSeconds.toFixed(3)} s\n`);
+    process.stderr.write(`bench:cpu: ${what} run ${i + 1}/${runs}: ${r.runSeconds.toFixed(3)} s\n`);
   }
-  return { seconds, cpu, instructions, output };
+  return { seconds, cpu, instructions, output, jit: { instructions: jitInstructions, blocks, translateMs } };
 }
 
 function runQemu(elfPath: string, runs: number) {
@@ -109,10 +119,34 @@ function qemuVersion(): string {
   return /version ([^\s]+)/.exec(v)?.[1] ?? 'unknown';
 }
 
-function section(o: { engine: Measurement; qemu: Measurement; instructions: bigint; checksum: string; runs: number; load: number }): string {
+/** What translated code did in the JIT row's last run. */
+interface JitRun {
+  /** engine.jitInstret: instructions retired by translated code. */
+  instructions: bigint;
+  blocks: number;
+  /** Translation and (synchronous) compilation on the vCPU's thread, included in the run's time. */
+  translateMs: number;
+}
+
+interface CpuResults {
+  engine: Measurement;
+  jit: Measurement;
+  qemu: Measurement;
+  jitRun: JitRun;
+  instructions: bigint;
+  checksum: string;
+  runs: number;
+  load: number;
+}
+
+function section(o: CpuResults): string {
   const c = cpus();
   const row = (name: string, m: Measurement) =>
     `| ${name} | ${m.median.toFixed(3)} | ${m.mips.toFixed(0)} | ${m.cpuMips.toFixed(0)} | ${m.seconds.map(s => s.toFixed(3)).join(', ')} |`;
+  const ratio = (name: string, m: Measurement) =>
+    `Ratio (${name})/qemu: **${(m.mips / o.qemu.mips).toFixed(3)}** (${((100 * m.mips) / o.qemu.mips).toFixed(1)}% ` +
+    `of qemu's speed); over CPU time ${(m.cpuMips / o.qemu.cpuMips).toFixed(3)}.`;
+  const jitShare = Number(o.jitRun.instructions) / Number(o.instructions);
   return [
     '## CPU',
     '',
@@ -121,9 +155,12 @@ function section(o: { engine: Measurement; qemu: Measurement; instructions: bigi
     `- Host: ${c[0]?.model.trim() ?? 'unknown CPU'}, ${c.length} cores, Linux ${release()}, Node ${process.version}, ` +
       `load average ${o.load.toFixed(1)} at the start (this host is shared: differences under ~30% are noise)`,
     `- Workload: bench/cpu/workload.c (xorshift fill, SHA-256, table CRC-32, heapsort; integer only, gcc -O2), ` +
-      `${o.instructions.toLocaleString('en-US')} guest instructions, output \`${o.checksum}\` identical on both`,
+      `${o.instructions.toLocaleString('en-US')} guest instructions, output \`${o.checksum}\` identical on all`,
     `- Engine: the AssemblyScript interpreter (src/cpu/as, ${engineRevision()}), user-mode runner at EL0 with the MMU ` +
       `on; time = inside engine.run()`,
+    `- Engine + JIT: the same with jitThreshold 1 and jitSync (src/cpu/jit: each block is translated to WebAssembly ` +
+      `and compiled the first time a branch reaches it); every run starts with no translations, so translating ` +
+      `and compiling are in its time`,
     `- qemu-aarch64 ${qemuVersion()} -cpu ${QEMU_CPU} (TCG JIT); time = wall time of the process, start-up included`,
     `- "CPU time" columns divide by user + system CPU seconds instead (engine: this process during run(); qemu: the child)`,
     `- ${o.runs} runs each, medians`,
@@ -131,11 +168,17 @@ function section(o: { engine: Measurement; qemu: Measurement; instructions: bigi
     '| runner | median s | guest MIPS | guest MIPS (CPU time) | runs (s) |',
     '|---|---|---|---|---|',
     row('tsxen engine', o.engine),
+    row('tsxen engine + JIT', o.jit),
     row('qemu-aarch64', o.qemu),
     '',
-    `Ratio engine/qemu: **${(o.engine.mips / o.qemu.mips).toFixed(3)}** ` +
-      `(the engine runs this workload at ${((100 * o.engine.mips) / o.qemu.mips).toFixed(1)}% of qemu's speed); ` +
-      `over CPU time ${(o.engine.cpuMips / o.qemu.cpuMips).toFixed(3)}.`,
+    ratio('engine', o.engine),
+    '',
+    ratio('engine + JIT', o.jit),
+    '',
+    `JIT row: ${o.jitRun.instructions.toLocaleString('en-US')} of the ${o.instructions.toLocaleString('en-US')} ` +
+      `instructions (**${(100 * jitShare).toFixed(2)}%**, engine.jitInstret / instret) ran as translated code; ` +
+      `${o.jitRun.blocks.toLocaleString('en-US')} blocks translated per run, ${o.jitRun.translateMs.toFixed(0)} ms ` +
+      `of translating and compiling on the vCPU's thread (last run).`,
     '',
   ].join('\n');
 }
@@ -161,11 +204,15 @@ async function main(): Promise<number> {
   try {
     const elf = buildWorkload(dir);
     const eng = await runEngine(elf, runs);
+    const jit = await runEngine(elf, runs, JIT);
     const q = runQemu(elf, runs);
     if (q.output !== eng.output) throw new Error(`outputs differ: engine ${JSON.stringify(eng.output)}, qemu ${JSON.stringify(q.output)}`);
+    if (jit.output !== eng.output || jit.instructions !== eng.instructions)
+      throw new Error(`engine + JIT differs from the engine: output ${JSON.stringify(jit.output)} after ` +
+        `${jit.instructions} instructions, engine ${JSON.stringify(eng.output)} after ${eng.instructions}`);
     const text = section({
-      engine: measure(eng, eng.instructions), qemu: measure(q, eng.instructions),
-      instructions: eng.instructions, checksum: eng.output.trim(), runs, load,
+      engine: measure(eng, eng.instructions), jit: measure(jit, eng.instructions), qemu: measure(q, eng.instructions),
+      jitRun: jit.jit, instructions: eng.instructions, checksum: eng.output.trim(), runs, load,
     });
     writeSection(text);
     console.log(text);

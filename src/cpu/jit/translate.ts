@@ -902,14 +902,23 @@ class Block {
     return 'end';
   }
 
-  /** Whether the instruction at `k` is translated; a dry run on a scratch block. */
+  /**
+   * Whether the instruction at `k` is translated: a dry run on a scratch block, remembered per instruction word
+   * (the answer depends on the word alone) for every later translation.
+   */
   private translatable(k: number): boolean {
+    const w = this.words[k];
+    const known = supportedWords.get(w);
+    if (known !== undefined) return known;
     const probe = this.probe ??= new Block(this.words, this.entry);
     probe.c.clear();
     probe.i = k;
     probe.blockStart = k;
     probe.depth = 1;
-    return probe.insn(this.words[k], k) !== false;
+    const ok = probe.insn(w, k) !== false;
+    if (supportedWords.size >= 1 << 18) supportedWords.clear();
+    supportedWords.set(w, ok);
+    return ok;
   }
 
   /**
@@ -1066,6 +1075,9 @@ class Block {
     return { locals: LOCALS, body };
   }
 }
+
+/** Instruction words known to be translated or not (Block.translatable). */
+const supportedWords = new Map<number, boolean>();
 
 /** BR, BLR, RET (not the unallocated opc 11). */
 function isRegisterBranch(insn: number): boolean {

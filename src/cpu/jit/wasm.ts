@@ -29,22 +29,19 @@ export const Op = {
 /** Block type "no result" (5.4.1). */
 export const VOID = 0x40;
 
-/** Bytes of a function body being written, with LEB128 immediates. */
+/**
+ * Bytes of a function body being written, with LEB128 immediates. Why a plain array: a translation writes a few
+ * small buffers, and allocating typed arrays for them cost more than the translation itself.
+ */
 export class Code {
-  private buf: Uint8Array<ArrayBuffer>;
-  length = 0;
+  private buf: number[] = [];
 
-  constructor(capacity = 256) {
-    this.buf = new Uint8Array(capacity);
+  get length(): number {
+    return this.buf.length;
   }
 
   byte(b: number): this {
-    if (this.length === this.buf.length) {
-      const n = new Uint8Array(this.buf.length * 2);
-      n.set(this.buf);
-      this.buf = n;
-    }
-    this.buf[this.length++] = b;
+    this.buf.push(b);
     return this;
   }
 
@@ -117,29 +114,18 @@ export class Code {
   }
 
   append(other: Code): this {
-    this.reserve(other.length);
-    this.buf.set(other.buf.subarray(0, other.length), this.length);
-    this.length += other.length;
+    this.buf = this.buf.concat(other.buf);
     return this;
   }
 
-  /** Forget the bytes written (the buffer is kept). */
+  /** Forget the bytes written. */
   clear(): this {
-    this.length = 0;
+    this.buf.length = 0;
     return this;
-  }
-
-  private reserve(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.length + n) size *= 2;
-    const b = new Uint8Array(size);
-    b.set(this.buf.subarray(0, this.length));
-    this.buf = b;
   }
 
   bytes(): Uint8Array<ArrayBuffer> {
-    return this.buf.slice(0, this.length);
+    return Uint8Array.from(this.buf);
   }
 }
 
@@ -184,13 +170,29 @@ export function moduleBytes(params: readonly number[], results: readonly number[
     exp.byte(0x00).u32(i);
   }
   section(out, 7, exp);
-  const code = new Code().u32(funcs.length);
-  for (const f of funcs) {
-    const body = new Code().u32(f.locals.length);
-    for (const [count, t] of f.locals) body.u32(count).byte(t);
-    body.append(f.body).op(Op.end);
-    code.u32(body.length).append(body);
+  // the code section: bodies are the bulk of the bytes, so they are copied once, into the result
+  const bodies = funcs.map(f => {
+    const head = new Code().u32(f.locals.length);
+    for (const [count, t] of f.locals) head.u32(count).byte(t);
+    const size = head.length + f.body.length + 1;
+    return { size: new Code().u32(size).bytes(), head: head.bytes(), body: f.body.bytes() };
+  });
+  const count = new Code().u32(funcs.length).bytes();
+  let sectionSize = count.length;
+  for (const b of bodies) sectionSize += b.size.length + b.head.length + b.body.length + 1;
+  const sectionHead = new Code().byte(10).u32(sectionSize).bytes();
+  const front = out.bytes();
+  const result = new Uint8Array(front.length + sectionHead.length + sectionSize);
+  let at = 0;
+  const put = (a: Uint8Array) => { result.set(a, at); at += a.length; };
+  put(front);
+  put(sectionHead);
+  put(count);
+  for (const b of bodies) {
+    put(b.size);
+    put(b.head);
+    put(b.body);
+    result[at++] = Op.end;
   }
-  section(out, 10, code);
-  return out.bytes();
+  return result;
 }

@@ -50,7 +50,8 @@ export const TLB_INVALID = 1;
 
 // JIT code cache (src/cpu/jit, cpu/as/jit.ts), shared by the domain's vCPUs. Index of JIT_CACHE_ENTRIES
 // entries of 16 bytes, direct mapped on the host address of a block's first instruction: u32 host address,
-// i32 table index of the translation (0 none yet, JIT_FN_PENDING being compiled, JIT_FN_NEVER untranslatable),
+// i32 translation: table index (bits 15:0) and block id in the region (23:16); 0 none yet, JIT_FN_PENDING being
+// compiled, JIT_FN_NEVER untranslatable;
 // u32 executions counted while interpreted, u32 generation of the page when the entry was made.
 export const JIT_CACHE_BASE = 0x200000;
 export const JIT_CACHE_ENTRIES = 65536;

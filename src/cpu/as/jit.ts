@@ -64,7 +64,8 @@ export function jitEnter(p: u64, budget: i32): u64 {
       store<i32>(e, fn, 4);
     }
     if (fn < 0) break; // JIT_FN_NEVER, JIT_FN_PENDING
-    const next = call_indirect<u64>(<u32>fn, p, budget - retired, cpu);
+    // fn: table index of the region's function (bits 15:0) and the id of this block in the region (bits 23:16)
+    const next = call_indirect<u64>(<u32>fn & 0xffff, p, budget - retired, cpu, <u32>fn >> 16);
     const r = load<i32>(cpu + S_JIT_RETIRED);
     retired += r;
     p = next;

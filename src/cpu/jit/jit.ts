@@ -9,11 +9,14 @@
 // single-stepping tools): each block is compiled at once and runs on its next entry.
 
 import * as L from '../layout.js';
-import { BLOCK_PARAMS, BLOCK_RESULTS, translateBlock } from './translate.js';
-import { moduleBytes, type WasmFunction } from './wasm.js';
+import { BLOCK_PARAMS, BLOCK_RESULTS, translateRegion, type Region } from './translate.js';
+import { moduleBytes } from './wasm.js';
 
-/** Table slots before the whole cache is dropped and the table reused (bounds the code a domain keeps). */
-export const MAX_TRANSLATIONS = 65536;
+/**
+ * Table slots before the whole cache is dropped and the table reused (bounds the code a domain keeps); a cache
+ * entry holds the slot in 16 bits.
+ */
+export const MAX_TRANSLATIONS = 0xffff;
 /** Most blocks compiled in one background module. */
 const MAX_BATCH = 512;
 
@@ -31,10 +34,15 @@ export interface JitStats {
 }
 
 interface Pending {
-  fn: WasmFunction;
+  region: Region;
   host: number;
   entry: number;
   gen: number;
+}
+
+/** The cache entry of a block at host address `host` (cpu/as/jit.ts cacheEntry). */
+export function cacheEntryOf(host: number): number {
+  return L.JIT_CACHE_BASE + (Math.imul(host >>> 2, 0x9e3779b1) >>> 16) * L.JIT_CACHE_ENTRY;
 }
 
 export class Jit {
@@ -62,17 +70,20 @@ export class Jit {
     try {
       // the whole code page: a region may branch backwards from its entry
       const page = new Uint32Array(this.memory.buffer, host & ~0xfff, 1024);
-      const fn = translateBlock(page, (host & 0xfff) >>> 2);
-      if (!fn) {
+      const region = translateRegion(page, (host & 0xfff) >>> 2);
+      if (!region) {
         this.stats.untranslatable++;
         return L.JIT_FN_NEVER;
       }
+      const gen = this.view.getUint32(entry + 12, true);
       if (this.sync) {
-        const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(BLOCK_PARAMS, BLOCK_RESULTS, [fn])), this.imports());
+        const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(BLOCK_PARAMS, BLOCK_RESULTS, [region.fn])), this.imports());
         this.stats.modules++;
-        return this.install(instance.exports.f0 as Function);
+        const index = this.install(instance.exports.f0 as Function);
+        this.enterOthers(region, host, gen, index);
+        return index;
       }
-      this.batch.push({ fn, host, entry, gen: this.view.getUint32(entry + 12, true) });
+      this.batch.push({ region, host, entry, gen });
       if (this.batch.length >= MAX_BATCH) this.flush();
       return L.JIT_FN_PENDING;
     } finally {
@@ -85,7 +96,7 @@ export class Jit {
     if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
-    const bytes = moduleBytes(BLOCK_PARAMS, BLOCK_RESULTS, batch.map(p => p.fn));
+    const bytes = moduleBytes(BLOCK_PARAMS, BLOCK_RESULTS, batch.map(p => p.region.fn));
     const job = WebAssembly.instantiate(bytes, this.imports()).then(({ instance }) => {
       this.stats.modules++;
       for (let i = 0; i < batch.length; i++) {
@@ -93,7 +104,9 @@ export class Jit {
         // the entry may have been reused, invalidated (IC IVAU bumps the generation) or flushed meanwhile
         if (this.view.getUint32(p.entry, true) !== p.host || this.view.getUint32(p.entry + 12, true) !== p.gen ||
           this.view.getInt32(p.entry + 4, true) !== L.JIT_FN_PENDING) continue;
-        this.view.setInt32(p.entry + 4, this.install(instance.exports[`f${i}`] as Function), true);
+        const index = this.install(instance.exports[`f${i}`] as Function);
+        this.view.setInt32(p.entry + 4, index, true);
+        this.enterOthers(p.region, p.host, p.gen, index);
       }
     });
     const settled = job.catch(err => {
@@ -106,6 +119,24 @@ export class Jit {
   async settle(): Promise<void> {
     this.flush();
     while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+  }
+
+  /**
+   * The region's other blocks are entry points too: give them cache entries that call the same function, where
+   * the slot holds nothing translated (a slot with a translation of another block is left alone).
+   */
+  private enterOthers(region: Region, host: number, gen: number, index: number): void {
+    const page = host & ~0xfff;
+    for (let id = 1; id < region.blocks.length; id++) {
+      const h = page + region.blocks[id] * 4;
+      const e = cacheEntryOf(h);
+      const fn = this.view.getInt32(e + 4, true);
+      if (fn > 0 && this.view.getUint32(e, true) !== h) continue;
+      this.view.setUint32(e, h, true);
+      this.view.setInt32(e + 4, index | (id << 16), true);
+      this.view.setUint32(e + 8, 0, true);
+      this.view.setUint32(e + 12, gen, true);
+    }
   }
 
   private imports(): WebAssembly.Imports {

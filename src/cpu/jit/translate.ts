@@ -15,18 +15,22 @@ import * as L from '../layout.js';
 import { Code, I32, I64, Op, VOID, type WasmFunction } from './wasm.js';
 
 // ---- locals: parameters 0-2, guest registers, scratch
-const P_PC = 0, P_BUDGET = 1, P_CPU = 2;
+const P_PC = 0, P_BUDGET = 1, P_CPU = 2, P_ENTRY = 3;
 const REG_SP = 31; // index of SP in the register locals (X31 is XZR or SP depending on the operand)
-const xl = (r: number) => 3 + r; // X0..X30 in 3..33, SP in 34
-const L_NZCV = 35, L_BASE = 36, L_TLB = 37, L_RET = 38, L_ID = 39;
-const T32 = [40, 41, 42, 43];
-const T64 = [44, 45, 46, 47, 48, 49, 50, 51];
-const L_NEXT = 52;
-const LOCALS: ReadonlyArray<readonly [number, number]> = [[32, I64], [9, I32], [9, I64]];
+const xl = (r: number) => 4 + r; // X0..X30 in 4..34, SP in 35
+const L_NZCV = 36, L_BASE = 37, L_TLB = 38, L_RET = 39, L_ID = 40;
+const T32 = [41, 42, 43, 44];
+const T64 = [45, 46, 47, 48, 49, 50, 51, 52];
+const L_NEXT = 53, L_PAGE = 54;
+const LOCALS: ReadonlyArray<readonly [number, number]> = [[32, I64], [9, I32], [10, I64]];
 
-/** Most instructions in one region, and most basic blocks. */
-export const MAX_REGION = 512;
-const MAX_BLOCKS = 64;
+/**
+ * Most instructions in one region, and most basic blocks. Why these: V8 compiles (and tiers up) bigger functions
+ * at a cost that grows faster than their size; a Debian boot was fastest with regions of this size (64 blocks /
+ * 512 instructions were ~40% slower, single blocks ~5%).
+ */
+export const MAX_REGION = 128;
+const MAX_BLOCKS = 16;
 
 const PAGE_MASK = ~0xfffn;
 
@@ -143,10 +147,10 @@ class Block {
     this.flagsWritten = true;
   }
 
-  /** PC of the instruction at index `k` of the page. */
+  /** PC of the instruction at index `k` of the page (L_PAGE is the page's address: blocks never leave it). */
   private pcOf(k: number): void {
-    this.c.get(P_PC);
-    if (k !== this.entry) this.c.i64((k - this.entry) * 4).op(Op.i64Add);
+    this.c.get(L_PAGE);
+    if (k !== 0) this.c.i64(k * 4).op(Op.i64Add);
   }
 
   /** Leave the region: next PC (pushed by `next`), instructions retired = base + `count`. */
@@ -174,9 +178,7 @@ class Block {
       return;
     }
     const c = this.c;
-    // the next block could run to its end: leave first if that would overrun the budget (Engine.run's "at most")
-    c.get(L_BASE).i32(count).op(Op.i32Add).tee(L_BASE).i32(this.lengths[id]).op(Op.i32Add).get(P_BUDGET).op(0x4a /* i32.gt_s */);
-    this.ifThen(() => this.exit(() => this.pcOf(k), 0));
+    c.get(L_BASE).i32(count).op(Op.i32Add).set(L_BASE);
     if (k === this.blockStart && this.selfLoop >= 0) {
       c.op(Op.br).u32(this.depth - this.selfLoop); // a block that loops to itself: straight to its start
       return;
@@ -988,6 +990,9 @@ class Block {
       this.depth++;
       this.selfLoop = this.depth;
     }
+    // the block could run to its end: leave before it if that would overrun the budget (Engine.run's "at most")
+    this.c.get(L_BASE).i32(this.lengths[this.ids.get(s)!]).op(Op.i32Add).get(P_BUDGET).op(0x4a /* i32.gt_s */);
+    this.ifThen(() => this.exit(() => this.pcOf(s), 0));
     this.blockBody(s);
     if (this.selfLoop >= 0) {
       this.c.op(Op.end);
@@ -1037,6 +1042,10 @@ class Block {
     return false;
   }
 
+  blockStarts(): number[] {
+    return [...this.starts];
+  }
+
   /** The function, or null if not even the first instruction is translated. */
   build(): WasmFunction | null {
     this.discover();
@@ -1044,11 +1053,6 @@ class Block {
     if (blocks === 0) return null;
     const c = this.c;
     c.op(Op.block).byte(VOID); // the exit
-    // entered with less budget than the entry block needs: retire nothing, the interpreter goes on
-    c.i32(this.lengths[0]).get(P_BUDGET).op(0x4a /* i32.gt_s */);
-    this.depth = 0;
-    this.blockStart = this.entry;
-    this.ifThen(() => this.exit(() => this.pcOf(this.entry), 0));
     c.op(Op.loop).byte(VOID); // dispatch
     for (let j = 0; j < blocks; j++) c.op(Op.block).byte(VOID);
     c.get(L_ID).op(Op.brTable).u32(blocks - 1);
@@ -1063,6 +1067,8 @@ class Block {
     c.op(Op.end); // exit
     // prologue: load what the region uses; epilogue: store what it wrote, the count, the next PC
     const pro = new Code();
+    pro.get(P_ENTRY).set(L_ID);
+    pro.get(P_PC).i64(PAGE_MASK).op(Op.i64And).set(L_PAGE);
     if (this.memory) pro.get(P_CPU).mem(Op.i32Load, 2, L.S_TLB_CUR).set(L_TLB);
     for (const k of this.used) pro.get(P_CPU).mem(Op.i64Load, 3, k === REG_SP ? L.S_SP : L.S_X + k * 8).set(xl(k));
     if (this.flagsUsed) pro.get(P_CPU).mem(Op.i32Load, 2, L.S_NZCV).set(L_NZCV);
@@ -1108,10 +1114,28 @@ export function blockExtent(words: Uint32Array, entry = 0): { length: number; lo
   return b.extent();
 }
 
-/** The Wasm function (pc: i64, budget: i32, cpu: i32) -> i64 of the region entered at `words[entry]`, or null. */
-export function translateBlock(words: Uint32Array, entry = 0): WasmFunction | null {
-  return new Block(words, entry).build();
+/** A translated region: its function and the page index of each basic block it can be entered at (id order). */
+export interface Region {
+  fn: WasmFunction;
+  /** blocks[id] = index in the page of the block's first instruction; blocks[0] is the requested entry. */
+  blocks: number[];
 }
 
-export const BLOCK_PARAMS = [I64, I32, I32] as const;
+/**
+ * The region entered at `words[entry]` (`words` is a whole code page, or a page's tail with entry 0), or null
+ * when that instruction is not translated. Its function is (pc: i64, budget: i32, cpu: i32, block: i32) -> i64:
+ * `pc` is the address of block `block`'s first instruction.
+ */
+export function translateRegion(words: Uint32Array, entry = 0): Region | null {
+  const b = new Block(words, entry);
+  const fn = b.build();
+  return fn ? { fn, blocks: b.blockStarts() } : null;
+}
+
+/** translateRegion's function alone. */
+export function translateBlock(words: Uint32Array, entry = 0): WasmFunction | null {
+  return translateRegion(words, entry)?.fn ?? null;
+}
+
+export const BLOCK_PARAMS = [I64, I32, I32, I32] as const;
 export const BLOCK_RESULTS = [I64] as const;

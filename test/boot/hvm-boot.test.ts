@@ -44,11 +44,12 @@ async function powerOff(guest: GuestConsole): Promise<void> {
   guest.expect(exit.code === 0, `tsxen ended with ${describeExit(exit)} after the guest powered off, not status 0`);
 }
 
-for (const vcpus of [1, 2]) {
-  test(`Debian boots to a shell on ${vcpus} vCPU${vcpus > 1 ? 's' : ''}, computes, keeps time and powers off with status 0`,
+// The JIT (the default) and the interpreter alone (--no-jit) run the same checks.
+for (const { vcpus, jit } of [{ vcpus: 1, jit: true }, { vcpus: 2, jit: true }, { vcpus: 1, jit: false }]) {
+  test(`Debian boots to a shell on ${vcpus} vCPU${vcpus > 1 ? 's' : ''}${jit ? '' : ' with the interpreter alone'}, computes, keeps time and powers off with status 0`,
     async (t) => {
       if ((await requireImages(t)) === undefined) return;
-      const { guest, ready } = await boot(['--vcpus', String(vcpus), '--memory', '256']);
+      const { guest, ready } = await boot(['--vcpus', String(vcpus), '--memory', '256', ...(jit ? [] : ['--no-jit'])]);
       t.after(() => guest.kill());
       guest.expect(ready[2] === String(vcpus), `the ready line counts ${ready[2]} cpus, not ${vcpus}`);
 
@@ -86,6 +87,22 @@ test('reboot -f restarts the guest: the kernel boots again, and poweroff then en
   await powerOff(guest);
   guest.expect(occurrences(guest.transcript, BANNER) === 2, 'the kernel banner does not appear exactly twice');
 });
+
+test('a kernel panic (echo c > /proc/sysrq-trigger) is reported as a crash with the guest\'s last console lines, status 1',
+  async (t) => {
+    if ((await requireImages(t)) === undefined) return;
+    const { guest } = await boot(['--vcpus', '1', '--memory', '256']);
+    t.after(() => guest.kill());
+    const from = guest.position;
+    guest.type('echo c > /proc/sysrq-trigger');
+    const exit = await guest.waitExit('exit after the guest panicked', EXIT_TIMEOUT_MS);
+    guest.expect(exit.code === 1, `tsxen ended with ${describeExit(exit)} after a guest panic, not status 1`);
+    const report = guest.transcript.slice(from);
+    guest.expect(report.includes('tsxen run: guest crashed: Linux panicked: sysrq triggered crash'),
+      'no crash report naming the panic');
+    guest.expect(/the guest's last console lines:\n(  \| .*\n)*  \| .*---\[ end Kernel panic - not syncing: sysrq triggered crash \]---/
+      .test(report), 'the crash report does not end with the guest\'s last console lines');
+  });
 
 test('a kernel that is not an arm64 Image (the initramfs) is refused with a clear message and a non-zero status',
   async (t) => {

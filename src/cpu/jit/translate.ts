@@ -86,6 +86,7 @@ function isNop(insn: number): boolean {
   return m === 0xd503301f && ((((insn >>> 5) & 7) - 4) >>> 0) <= 2;
 }
 
+const KEY_PRFM = 0xe;
 const sx = (v: number, bits: number) => (v << (32 - bits)) >> (32 - bits);
 
 /** The translation of one block. */
@@ -762,7 +763,7 @@ class Block {
     return false;
   }
 
-  // ---- loads and stores of general registers (cpu/as/ldst.ts)
+  // ---- loads and stores of general registers (cpu/as/ldst.ts); PRFM is the size:opc key 1110
   /** size:opc keys the interpreter allocates for general registers (ldst.ts GPR_KEYS, PRFM excluded). */
   private static gprKey(size: number, opc: number): boolean {
     return ((0x37ff >> ((size << 2) | opc)) & 1) !== 0;
@@ -776,6 +777,7 @@ class Block {
   private ldstUimm(insn: number): boolean {
     if ((insn & (1 << 26)) !== 0) return false; // SIMD&FP
     const size = insn >>> 30, opc = (insn >>> 22) & 3;
+    if (((size << 2) | opc) === KEY_PRFM) return true; // a hint: no access, no fault (ldst.ts)
     if (!Block.gprKey(size, opc)) return false;
     const n = (insn >>> 5) & 31, t = insn & 31, c = this.c;
     this.spAlign(n);
@@ -790,6 +792,7 @@ class Block {
   private ldstImm9(insn: number): boolean {
     if ((insn & (1 << 26)) !== 0) return false;
     const size = insn >>> 30, opc = (insn >>> 22) & 3, mode = (insn >>> 10) & 3;
+    if (mode === 0 && ((size << 2) | opc) === KEY_PRFM) return true; // PRFUM
     if (mode === 2 || !Block.gprKey(size, opc)) return false;
     const n = (insn >>> 5) & 31, t = insn & 31, c = this.c;
     const off = sx((insn >>> 12) & 0x1ff, 9);
@@ -813,7 +816,9 @@ class Block {
   private ldstReg(insn: number): boolean {
     if ((insn & (1 << 26)) !== 0) return false;
     const size = insn >>> 30, opc = (insn >>> 22) & 3, option = (insn >>> 13) & 7;
-    if (!Block.gprKey(size, opc) || (option & 2) === 0) return false;
+    if ((option & 2) === 0) return false;
+    if (((size << 2) | opc) === KEY_PRFM) return true; // PRFM (register)
+    if (!Block.gprKey(size, opc)) return false;
     const n = (insn >>> 5) & 31, t = insn & 31, m = (insn >>> 16) & 31, c = this.c;
     const s = (insn & (1 << 12)) !== 0 ? size : 0;
     this.spAlign(n);

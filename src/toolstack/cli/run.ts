@@ -21,7 +21,10 @@ import { fetchImages } from '../image/fetch-images.js';
 import { ImageError } from '../image/errors.js';
 
 export interface ConsoleAttachment {
+  /** Guest output; it may be buffered (the bytes are copied) until flush() or detach(). */
   write(bytes: Uint8Array): void;
+  /** Send buffered output now (before the toolstack prints its own messages). */
+  flush?(): void;
   detach(): void;
 }
 
@@ -211,6 +214,7 @@ export async function runGuest(args: RunArgs, host: RunCommandHost): Promise<num
       guest.domain.unpause();
       scheduler.add(guest.domain);
       await scheduler.run();
+      console.flush?.();
       const { domain } = guest;
       const reason = domain.state === 'dying' ? 'destroyed' : domain.shutdownReason;
       guest.destroy();

@@ -3,7 +3,8 @@
 // with its inputs and differing registers, then the coverage table.
 //
 // Usage: node --import tsx scripts/difftest.ts [--seed N] [--count N] [--class A,B] [--case I[,J]]
-//          [--batch N] [--show N] [--keep] [--list]
+//          [--batch N] [--show N] [--keep] [--jit] [--list]
+// --jit runs the engine with its JIT translating each case's body on first entry (test/difftest/jit.ts).
 // The engine is build/engine.wasm, or TSXEN_ENGINE_WASM. Exit status 1 when any case did not pass.
 
 import { loadEngineModule } from '../src/host/engine-loader.js';
@@ -20,17 +21,18 @@ interface CliOptions {
   batch: number;
   show: number;
   keep: boolean;
+  jit: boolean;
   list: boolean;
 }
 
 function usage(msg: string): never {
   console.error(`difftest: ${msg}`);
-  console.error('usage: difftest.ts [--seed N] [--count N] [--class A,B] [--case I,J] [--batch N] [--show N] [--keep] [--list]');
+  console.error('usage: difftest.ts [--seed N] [--count N] [--class A,B] [--case I,J] [--batch N] [--show N] [--keep] [--jit] [--list]');
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { seed: 1, count: 400, classes: CLASSES, batch: 200, show: 10, keep: false, list: false };
+  const o: CliOptions = { seed: 1, count: 400, classes: CLASSES, batch: 200, show: 10, keep: false, jit: false, list: false };
   const num = (s: string | undefined, what: string) => {
     const n = Number(s);
     if (!Number.isInteger(n) || n < 0) usage(`${what} takes a non-negative integer`);
@@ -45,6 +47,7 @@ function parseArgs(argv: string[]): CliOptions {
       case '--show': o.show = num(argv[++i], a); break;
       case '--case': o.only = (argv[++i] ?? '').split(',').map(s => num(s, a)); o.show = Infinity; break;
       case '--keep': o.keep = true; break;
+      case '--jit': o.jit = true; break;
       case '--list': o.list = true; break;
       case '--class':
         o.classes = (argv[++i] ?? '').split(',').map(name => CLASSES.find(c => c.name === name) ??
@@ -70,7 +73,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const reports = await runDifftest({
     module: await loadEngineModule(), seed: o.seed, count: o.count, classes: o.classes, batchSize: o.batch,
-    only: o.only, keepFiles: o.keep,
+    only: o.only, keepFiles: o.keep, jit: o.jit,
     onBatch: (cls, done, total) => process.stderr.write(`\rdifftest: ${cls} batch ${done}/${total}   `),
   });
   process.stderr.write('\n');
@@ -85,7 +88,7 @@ async function main(): Promise<number> {
       console.log(`${r.cls.name}: forms with failures: ${s.failingForms.map(f => `${f.name} ${f.passed}/${f.total}`).join(', ')}\n`);
   }
   console.log(coverageTable(reports));
-  console.log(`seed ${o.seed}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`seed ${o.seed}${o.jit ? ', JIT' : ''}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return bad ? 1 : 0;
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadEngineModule } from '../../src/host/engine-loader.js';
+import { parseElf } from '../../src/machine/usermode/elf.js';
 import { baseline, CLASSES } from './classes/index.js';
 import {
   coverageTable, formatOutcome, generateCase, runDifftest, summarize, type CaseOutcome, type ClassReport,
@@ -18,6 +19,8 @@ if (skip && process.env.CI === 'true') {
 const SEED = 20261127;
 /** Cases per class: at least 4 per form, never fewer than 400 (the whole sweep takes ~15 s on 2 cores). */
 const casesFor = (templates: number) => Math.max(400, 4 * templates);
+/** With the JIT: a case is one translated block, so more of them (the JIT sweep adds ~12 s on 2 cores). */
+const jitCasesFor = (templates: number) => Math.max(1000, 4 * templates);
 
 describe('the harness itself', { skip }, () => {
   let dir: WorkDir;
@@ -46,6 +49,18 @@ describe('the harness itself', { skip }, () => {
     });
   });
 
+  test('every body is entered by a branch to it, where the JIT starts a translated block', async () => {
+    const cases = CLASSES.map(c => generateCase(c, SEED, 0));
+    const image = parseElf(await assembleAndLink(dir, 'entry', buildProgram(cases)), 'entry');
+    cases.forEach((_, k) => {
+      const body = image.symbols.find(s => s.name === `body_${k}`)!.value;
+      const seg = image.segments.find(s => s.vaddr < body && body < s.vaddr + BigInt(s.data.length))!;
+      const dv = new DataView(seg.data.buffer, seg.data.byteOffset, seg.data.byteLength);
+      // B imm26 with offset +4 (Arm ARM C6.2.26): the word just before the body branches to it
+      assert.equal(dv.getUint32(Number(body - seg.vaddr) - 4, true), 0x14000001, `case ${k}`);
+    });
+  });
+
   test('a mismatch report names the instruction, its inputs, each differing field and how to reproduce it', () => {
     const c = generateCase(CLASSES.find(x => x.name === 'dp-reg')!, 1, 36);
     const expected = { ...c.input, x: [...c.input.x] };
@@ -62,6 +77,18 @@ describe('the harness itself', { skip }, () => {
   });
 });
 
+/** Every case of the report passed and every form was generated. */
+function assertAllPass(r: ClassReport): void {
+  const s = summarize(r);
+  assert.equal(s.mnemonics, s.mnemonicsTotal, 'every form of the class was generated');
+  const bad = r.outcomes.filter(o => o.status !== 'pass');
+  const shown = bad.slice(0, 15).map(o => formatOutcome(o, SEED)).join('\n\n');
+  const forms = s.failingForms.map(f => `${f.name} ${f.passed}/${f.total}`).join(', ');
+  assert.equal(bad.length, 0,
+    `${bad.length} of ${s.cases} ${r.cls.name} cases differ from qemu (forms: ${forms})\n\n${shown}` +
+    (bad.length > 15 ? `\n\n... and ${bad.length - 15} more` : ''));
+}
+
 describe('engine matches qemu-aarch64 on a fixed-seed sweep', { skip }, () => {
   const reports: ClassReport[] = [];
   after(() => {
@@ -71,14 +98,30 @@ describe('engine matches qemu-aarch64 on a fixed-seed sweep', { skip }, () => {
     test(`class ${cls.name}: ${cls.description}`, async () => {
       const [r] = await runDifftest({ module: await loadEngineModule(), seed: SEED, count: casesFor(cls.templates.length), classes: [cls] });
       reports.push(r);
-      const s = summarize(r);
-      assert.equal(s.mnemonics, s.mnemonicsTotal, 'every form of the class was generated');
-      const bad = r.outcomes.filter(o => o.status !== 'pass');
-      const shown = bad.slice(0, 15).map(o => formatOutcome(o, SEED)).join('\n\n');
-      const forms = s.failingForms.map(f => `${f.name} ${f.passed}/${f.total}`).join(', ');
-      assert.equal(bad.length, 0,
-        `${bad.length} of ${s.cases} ${cls.name} cases differ from qemu (forms: ${forms})\n\n${shown}` +
-        (bad.length > 15 ? `\n\n... and ${bad.length - 15} more` : ''));
+      assertAllPass(r);
+    });
+  }
+});
+
+// The same sweep with the JIT translating each body on its first entry (test/difftest/jit.ts): the translated
+// code must match qemu like the interpreter, and must really have run. Classes the JIT does not translate
+// (FP, SIMD) still run: their bodies stop at the first instruction, which checks the hand-back path.
+describe('engine with the JIT matches qemu-aarch64 on a fixed-seed sweep', { skip }, () => {
+  const reports: ClassReport[] = [];
+  after(() => {
+    if (reports.length) console.log(`\ndifftest coverage with the JIT (seed ${SEED}):\n${coverageTable(reports)}`);
+  });
+  for (const cls of CLASSES) {
+    test(`class ${cls.name} (JIT)`, async () => {
+      const count = jitCasesFor(cls.templates.length);
+      const [r] = await runDifftest({ module: await loadEngineModule(), seed: SEED, count, classes: [cls], jit: true });
+      reports.push(r);
+      assertAllPass(r);
+      const j = summarize(r).jit!;
+      const show = (i: number) => formatOutcome(r.outcomes.find(o => o.c.index === i)!, SEED);
+      assert.deepEqual(j.missed, [], `${j.missed.length} ${cls.name} cases start with an instruction the JIT ` +
+        `translates, yet ran none translated:\n\n${j.missed.slice(0, 5).map(show).join('\n\n')}`);
+      if (j.translatable > 0) assert.ok(j.entered > 0, `no ${cls.name} case ran translated code`);
     });
   }
 });

@@ -5,10 +5,13 @@
 // A batch of cases is one ELF. On the engine, a case that faults (typically an encoding not implemented yet)
 // is recorded and the runner resumes the program at the next case, like a signal handler that longjmps; a
 // case that runs away (instruction limit) restarts the program at the next case. qemu runs each ELF once.
+// With `jit` the engine translates each body on its first entry (jit.ts) and the outcomes say how much ran
+// translated.
 
 import { parseElf, type ElfImage } from '../../src/machine/usermode/elf.js';
 import { UserModeMachine, type UserFault } from '../../src/machine/usermode/usermode.js';
 import { CaseGen, type InsnClass } from './gen.js';
+import { blockAt, describeJit, JIT_MODE, summarizeJit, type CaseJit, type JitSummary } from './jit.js';
 import { buildProgram, type GeneratedCase } from './program.js';
 import { Rng, seedOf } from './rng.js';
 import {
@@ -35,11 +38,15 @@ export interface CaseOutcome {
   actual?: CaseState;
   /** Engine fault or oracle error text. */
   detail?: string;
+  /** JIT mode: how much of the case ran translated. */
+  jit?: CaseJit;
 }
 
 export interface ClassReport {
   cls: InsnClass;
   outcomes: CaseOutcome[];
+  /** JIT mode: instructions the engine retired for the class (prologues, epilogues and runner included). */
+  instret?: number;
 }
 
 export interface DifftestOptions {
@@ -54,6 +61,8 @@ export interface DifftestOptions {
   only?: number[];
   /** Keep the generated .s/.o/ELF files (their directory is printed) instead of deleting them. */
   keepFiles?: boolean;
+  /** Run the engine with its JIT translating every body on first entry (jit.ts). */
+  jit?: boolean;
   onBatch?: (cls: string, done: number, total: number) => void;
 }
 
@@ -68,7 +77,7 @@ export function generateCase(cls: InsnClass, seed: number, index: number): Gener
 
 /** Run the differential test of every class in `opts.classes`. */
 export async function runDifftest(opts: DifftestOptions): Promise<ClassReport[]> {
-  const machine = await UserModeMachine.create(opts.module, { ramSize: 16 << 20 });
+  const machine = await UserModeMachine.create(opts.module, { ramSize: 16 << 20, ...(opts.jit ? JIT_MODE : {}) });
   const dir = await WorkDir.create();
   const reports: ClassReport[] = [];
   try {
@@ -79,6 +88,7 @@ export async function runDifftest(opts: DifftestOptions): Promise<ClassReport[]>
       const batches: GeneratedCase[][] = [];
       for (let i = 0; i < cases.length; i += size) batches.push(cases.slice(i, i + size));
       const outcomes: CaseOutcome[] = [];
+      let instret = 0;
       // The next batch is assembled and run under qemu (child processes) while the engine runs this one
       let next = batches.length ? prepare(dir, `${cls.name}-0`, batches[0]) : undefined;
       for (let b = 0; next; b++) {
@@ -86,10 +96,13 @@ export async function runDifftest(opts: DifftestOptions): Promise<ClassReport[]>
         next = b + 1 < batches.length ? prepare(dir, `${cls.name}-${b + 1}`, batches[b + 1]) : undefined;
         next?.catch(() => undefined); // awaited next iteration; no unhandled rejection if this one throws first
         const engine = runOnEngine(machine, ready, batches[b].length);
-        outcomes.push(...compareBatch(batches[b], ready.qemu, engine).map((o, k) => ({ ...o, words: bodyWords(ready, k) })));
+        instret += engine.instret;
+        outcomes.push(...compareBatch(batches[b], ready.qemu, engine).map((o, k) => ({
+          ...o, words: bodyWords(ready, k), ...(opts.jit ? { jit: caseJit(ready, engine, k) } : {}),
+        })));
         opts.onBatch?.(cls.name, b + 1, batches.length);
       }
-      reports.push({ cls, outcomes });
+      reports.push({ cls, outcomes, ...(opts.jit ? { instret } : {}) });
     }
   } finally {
     if (opts.keepFiles) console.error(`difftest: generated files kept in ${dir.path}`);
@@ -130,6 +143,15 @@ interface EngineBatch {
   faults: Map<number, string>;
   /** Problems with the output stream itself. */
   notes: string[];
+  /** Instructions retired, and per case those retired by translated code (engine.jitInstret). */
+  instret: number;
+  jitRan: Map<number, number>;
+}
+
+function caseJit({ image, labels }: PreparedBatch, eng: EngineBatch, k: number): CaseJit {
+  const body = labels.get(`body_${k}`);
+  const block = body === undefined ? { block: 0, stoppedAt: null, mayBail: true } : blockAt(image, body);
+  return { ran: eng.jitRan.get(k) ?? 0, ...block };
 }
 
 /** Run a batch ELF on the engine, resuming at the next case after each fault or runaway case. */
@@ -147,25 +169,40 @@ function runOnEngine(machine: UserModeMachine, { image, labels }: PreparedBatch,
   const faults = new Map<number, string>();
   const notes: string[] = [];
   const out: Uint8Array[] = [];
+  // Translated instructions since the last record or fault belong to that case: only bodies run translated
+  const jitRan = new Map<number, number>();
+  let jitMark = 0n, instret = 0;
+  const jitUpTo = (k: number) => {
+    const now = machine.engine.jitInstret(0);
+    if (k >= 0) jitRan.set(k, (jitRan.get(k) ?? 0) + Number(now - jitMark));
+    jitMark = now;
+  };
   let from = 0;
   while (from < n) {
     machine.load(image);
     machine.engine.setPc(0, starts[from]);
+    jitMark = machine.engine.jitInstret(0);
     const r = machine.run({
       maxInstructions: 20_000 * (n - from) + 100_000,
+      onOutput: (fd, data) => {
+        if (fd === 1 && data.length >= 8) jitUpTo(new DataView(data.buffer, data.byteOffset).getUint32(4, true));
+      },
       onFault: (f: UserFault) => {
         const k = caseAt(f.elr);
+        jitUpTo(k);
         if (k < 0) return undefined;
         faults.set(k, `engine fault ${phase(k, f.elr)}: ${f.message}`);
         return k + 1 < n ? starts[k + 1] : done;
       },
     });
+    instret += Number(r.instructions);
     out.push(r.stdout);
     const last = r.faults[r.faults.length - 1];
     if (r.exitCode !== null || !last) break;
     // Instruction limit, a failure of the runner's EL1 code, a halt, or a fault outside every case:
     // blame the case at the PC and go on with the next one
     const at = caseAt(last.kind === 'exception' ? last.elr : last.pc);
+    jitUpTo(at);
     if (at < 0 || last.kind === 'exception') {
       notes.push(`engine stopped outside the cases: ${last.message}`);
       break;
@@ -174,7 +211,7 @@ function runOnEngine(machine: UserModeMachine, { image, labels }: PreparedBatch,
     from = at + 1;
   }
   const parsed = parseRecords(concatBytes(out), n, 'engine');
-  return { records: parsed.records, faults, notes: [...notes, ...parsed.notes] };
+  return { records: parsed.records, faults, notes: [...notes, ...parsed.notes], instret, jitRan };
 }
 
 function parseRecords(stream: Uint8Array, n: number, who: string): { records: Map<number, Uint8Array>; notes: string[] } {
@@ -246,7 +283,8 @@ export function describeInputs(c: GeneratedCase): string[] {
 }
 
 export function reproCommand(o: CaseOutcome, seed: number): string {
-  return `node --import tsx scripts/difftest.ts --class ${o.c.cls} --seed ${seed} --case ${o.c.index}`;
+  const jit = o.jit ? ' --jit' : '';
+  return `node --import tsx scripts/difftest.ts --class ${o.c.cls} --seed ${seed} --case ${o.c.index}${jit}`;
 }
 
 /** A failing case, in the form an engine engineer can act on. */
@@ -259,6 +297,7 @@ export function formatOutcome(o: CaseOutcome, seed: number): string {
   }
   lines.push(`  inputs: ${describeInputs(o.c).join(', ')}`);
   if (o.detail) lines.push(`  ${o.detail}`);
+  if (o.jit) lines.push(`  ${describeJit(o.jit)}`);
   for (const d of o.diffs) {
     let input = '';
     const m = /^mem\[0x([0-9a-f]+)\]$/.exec(d.field);
@@ -284,6 +323,8 @@ export interface ClassSummary {
   oracleErrors: number;
   /** Template names with at least one non-passing case, with their pass/total counts. */
   failingForms: { name: string; passed: number; total: number }[];
+  /** JIT mode only. */
+  jit?: JitSummary;
 }
 
 export function summarize(r: ClassReport): ClassSummary {
@@ -306,19 +347,48 @@ export function summarize(r: ClassReport): ClassSummary {
     notRun: count('not-run'),
     oracleErrors: count('oracle-error'),
     failingForms: [...forms].filter(([, f]) => f.passed < f.total).map(([name, f]) => ({ name, ...f })),
+    ...(r.instret === undefined ? {} : { jit: summarizeJit(r.outcomes, r.instret) }),
   };
 }
 
-/** The coverage table: one row per class. */
+/**
+ * The coverage table: one row per class. In JIT mode three more columns: cases whose body ran translated of
+ * those whose first instruction the JIT translates, body instructions that ran translated, and their share of
+ * all instructions retired (prologues and epilogues, always interpreted, included).
+ */
 export function coverageTable(reports: ClassReport[]): string {
-  const head = ['class', 'forms', 'cases', 'passed', 'failed', 'faulted', 'not run', 'oracle err'];
+  const jit = reports.some(r => r.instret !== undefined);
+  const head = ['class', 'forms', 'cases', 'passed', 'failed', 'faulted', 'not run', 'oracle err',
+    ...(jit ? ['jit cases', 'jit insns', 'of instret'] : [])];
+  const jitCols = (j: JitSummary | undefined) =>
+    j ? [`${j.entered}/${j.translatable}`, String(j.jitInstret), percent(j.jitInstret, j.instret)] : ['', '', ''];
   const rows = reports.map(r => {
     const s = summarize(r);
-    return [s.name, `${s.mnemonics}/${s.mnemonicsTotal}`, s.cases, s.passed, s.failed, s.faulted, s.notRun, s.oracleErrors].map(String);
+    const counts = [s.cases, s.passed, s.failed, s.faulted, s.notRun, s.oracleErrors].map(String);
+    return [s.name, `${s.mnemonics}/${s.mnemonicsTotal}`, ...counts, ...(jit ? jitCols(s.jit) : [])];
   });
   const tot = (i: number) => rows.reduce((n, r) => n + Number(r[i]), 0);
-  rows.push(['total', '', ...[2, 3, 4, 5, 6, 7].map(i => String(tot(i)))]);
+  const jitTotal = jit ? jitCols(summarizeTotal(reports)) : [];
+  rows.push(['total', '', ...[2, 3, 4, 5, 6, 7].map(i => String(tot(i))), ...jitTotal]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
   const fmt = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [fmt(head), widths.map(w => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
+}
+
+function summarizeTotal(reports: ClassReport[]): JitSummary {
+  const t: JitSummary = { translatable: 0, entered: 0, missed: [], jitInstret: 0, instret: 0 };
+  for (const r of reports) {
+    const j = summarize(r).jit;
+    if (!j) continue;
+    t.translatable += j.translatable;
+    t.entered += j.entered;
+    t.missed.push(...j.missed);
+    t.jitInstret += j.jitInstret;
+    t.instret += j.instret;
+  }
+  return t;
+}
+
+function percent(part: number, whole: number): string {
+  return whole ? `${((100 * part) / whole).toFixed(1)}%` : '-';
 }

@@ -1,6 +1,11 @@
 // test/difftest/program.ts - turns a batch of generated cases into one assembly program. Per case k:
 //   case_k:  prologue  - copy the case's scratch memory into the window, load V0-V31, FPCR, FPSR, NZCV, SP,
-//                        then X0-X30 from the case's input block (in_k); nothing after touches flags
+//                        then X0-X30 from the case's input block (in_k); nothing after touches flags; ends
+//                        with `b body_k`, so the body starts at a branch target, where the engine's JIT enters
+//                        translated blocks (cpu/as/jit.ts): with the JIT on, the body runs translated up to its
+//                        first branch or first untranslated instruction. The prologue itself is reached by ERET
+//                        or a fall-through, never by a branch, and the epilogue starts with an MSR (never
+//                        translated), so the translated instructions of a run are those of the bodies.
 //   body_k:  the generated instructions
 //   epi_k:   epilogue  - park X0 in TPIDR_EL0, store X0-X30, SP, NZCV, FPCR, FPSR, V0-V31 and the window
 //                        into `outbuf` behind a header (magic, k), then write(1, outbuf, RECORD_SIZE)
@@ -33,7 +38,7 @@ function prologue(k: number): string[] {
   a.push(`  ldr x2, [x0, #${OFF_FPCR}]`, '  msr fpcr, x2', `  ldr x2, [x0, #${OFF_FPSR}]`, '  msr fpsr, x2',
     `  ldr x2, [x0, #${OFF_NZCV}]`, '  msr nzcv, x2', `  ldr x2, [x0, #${OFF_SP}]`, '  mov sp, x2');
   for (let n = 2; n < 30; n += 2) a.push(`  ldp x${n}, x${n + 1}, [x0, #${n * 8}]`);
-  a.push('  ldr x30, [x0, #240]', '  ldp x0, x1, [x0]');
+  a.push('  ldr x30, [x0, #240]', '  ldp x0, x1, [x0]', `  b body_${k}`);
   return a;
 }
 

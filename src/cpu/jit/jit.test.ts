@@ -444,3 +444,55 @@ test('in background mode a block runs translated after jitSettle', { skip }, asy
   assert.ok(e.jitInstret(0) > 6000n, `ran translated: ${e.jitInstret(0)}`);
   sameMemory(p, DATA, 16);
 });
+
+// ---------------------------------------------------------------- MRS of SP_EL0, TPIDR_EL1, DAIF, NZCV, TPIDR*_EL0
+
+const MRS_LOOP = asmOrEmpty(`
+  mov x9, #200
+loop:
+  mrs x0, sp_el0
+  mrs x1, tpidr_el1
+  mrs x2, daif
+  mrs x3, nzcv
+  mrs x4, tpidr_el0
+  mrs x5, tpidrro_el0
+  add x6, x6, x0
+  add x6, x6, x1
+  add x6, x6, x2
+  add x6, x6, x3
+  eor x6, x6, x4
+  eor x6, x6, x5
+  subs x9, x9, #1
+  b.ne loop
+  hvc #0`);
+
+test('MRS of SP_EL0, TPIDR_EL1, DAIF, NZCV and the EL0 thread registers reads what the interpreter reads', { skip }, async () => {
+  const p = await pair();
+  both(p, e => {
+    e.setU32(0, L.S_SPSEL, 1);
+    e.view.setBigUint64(e.base(0) + L.S_SP_EL0, 0xffff_0000_1234_5670n, true);
+    e.setSysreg(0, L.SR_TPIDR_EL1, 0x0000_7fff_dead_b000n);
+    e.setSysreg(0, L.SR_TPIDR_EL0, 0x1111_2222_3333_4444n);
+    e.setSysreg(0, L.SR_TPIDRRO_EL0, 0x5555_6666_7777_8888n);
+    e.setU32(0, L.S_DAIF, 0x3c0);
+  });
+  assert.equal(start(p, MRS_LOOP), L.EXIT_HVC);
+  assert.equal(p.jit.e.x(0, 0), 0xffff_0000_1234_5670n);
+  assert.equal(p.jit.e.x(0, 2), 0x3c0n);
+  assert.ok(p.jit.e.jitInstret(0) > 2000n, `ran translated: ${p.jit.e.jitInstret(0)}`);
+});
+
+test('MRS SP_EL0 with SPSel = 0 is UNDEFINED in translated code as in the interpreter', { skip }, async () => {
+  const p = await pair();
+  both(p, e => e.setU32(0, L.S_SPSEL, 1));
+  assert.equal(start(p, MRS_LOOP, 600), L.EXIT_BUDGET); // the loop is hot and translated
+  assert.ok(p.jit.e.jitInstret(0) > 300n, `ran translated: ${p.jit.e.jitInstret(0)}`);
+  both(p, e => {
+    e.setU32(0, L.S_SPSEL, 0);
+    e.setPc(0, CODE + 4n); // the loop's first instruction, MRS SP_EL0
+  });
+  assert.equal(step(p, 1000), L.EXIT_HVC);
+  assert.equal(p.jit.e.exitImm(0), VEC.curSp0Sync);
+  assert.equal(esr(p.jit.e).ec, 0x00, 'an Unknown-reason exception (UNDEFINED)');
+  assert.equal(p.jit.e.sysreg(0, L.SR_ELR_EL1), CODE + 4n);
+});

@@ -347,6 +347,7 @@ class Block {
     if ((insn & 0x3b200c00) === 0x38200800) return this.ldstReg(insn);
     if ((insn & 0x3a000000) === 0x28000000) return this.ldstPair(insn);
     if (isNop(insn)) return true;
+    if ((insn & 0xfff00000) >>> 0 === 0xd5300000) return this.mrs(insn);
     if ((top === 0x54 && (insn & 0x10) === 0) || (insn & 0x7c000000) === 0x14000000 ||
       (insn & 0x7e000000) === 0x34000000 || (insn & 0x7e000000) === 0x36000000 ||
       ((insn & 0xff9ffc1f) >>> 0 === 0xd61f0000 && ((insn >>> 21) & 3) !== 3)) return this.branch(insn, i);
@@ -761,6 +762,43 @@ class Block {
       return true;
     }
     return false;
+  }
+
+  // ---- MRS of the registers Linux reads on hot paths (cpu/as/sysreg.ts sysregRead)
+  /** Stop before this instruction unless the vCPU is at EL1 (and, for SP_EL0, has SPSel = 1). */
+  private requireEl1(spsel: boolean): void {
+    const c = this.c;
+    c.get(P_CPU).mem(Op.i32Load, 2, L.S_EL).i32(1).op(Op.i32Ne);
+    if (spsel) c.get(P_CPU).mem(Op.i32Load, 2, L.S_SPSEL).op(Op.i32Eqz).op(Op.i32Or);
+    this.ifThen(() => this.bail());
+  }
+
+  private mrs(insn: number): boolean {
+    const t = insn & 31, c = this.c;
+    const slot = (sr: number) => c.get(P_CPU).mem(Op.i64Load, 3, L.S_SYSREG + sr * 8);
+    switch ((insn & 0xffffffe0) >>> 0) {
+      case 0xd5384100: // SP_EL0 (`current`): the banked copy while SPSel = 1
+        this.requireEl1(true);
+        c.get(P_CPU).mem(Op.i64Load, 3, L.S_SP_EL0);
+        break;
+      case 0xd538d080: // TPIDR_EL1 (per-CPU offset)
+        this.requireEl1(false);
+        slot(L.SR_TPIDR_EL1);
+        break;
+      case 0xd53b4220: // DAIF (local_irq_save); EL0 reads depend on SCTLR_EL1.UMA: left to the interpreter
+        this.requireEl1(false);
+        c.get(P_CPU).mem(Op.i32Load, 2, L.S_DAIF).op(Op.i64ExtendI32U);
+        break;
+      case 0xd53bd040: slot(L.SR_TPIDR_EL0); break; // TPIDR_EL0
+      case 0xd53bd060: slot(L.SR_TPIDRRO_EL0); break; // TPIDRRO_EL0
+      case 0xd53b4200: // NZCV
+        this.readFlags();
+        c.get(L_NZCV).op(Op.i64ExtendI32U);
+        break;
+      default: return false;
+    }
+    this.setX(t);
+    return true;
   }
 
   // ---- loads and stores of general registers (cpu/as/ldst.ts); PRFM is the size:opc key 1110

@@ -170,6 +170,67 @@ const CASES: SimdCase[] = [
     },
     fpsrAfter: 0x8000000,
   },
+  // C7.2 URSHR, SRSRA, RSHRN, UQRSHRN...: (Int(element) + (1 << (shift - 1))) >> shift is computed on unbounded
+  // integers, so on 64-bit elements the rounding add may carry out of bit 63 (or overflow an i64)
+  {
+    name: 'rounding right shifts by immediate keep the carry out of bit 63 of 64-bit elements',
+    code: [
+      0x7f7f2420, // urshr d0, d1, #1
+      0x6f7f3422, // ursra v2.2d, v1.2d, #1
+      0x4f412483, // srshr v3.2d, v4.2d, #63
+      0x4f7f3485, // srsra v5.2d, v4.2d, #1
+      0x0f208ce6, // rshrn v6.2s, v7.2d, #32
+      0x7f209d28, // uqrshrn s8, d9, #32
+    ],
+    v: {
+      1: 'c000000000000000ffffffffffffffff', 2: '00000000000000010000000000000001',
+      4: '7fffffffffffffff8000000000000000', 5: '00000000000000010000000000000002',
+      7: 'fffffffe80000000ffffffffffffffff', 9: '0000000000000000fffffffe80000000',
+    },
+    expect: {
+      0: '00000000000000008000000000000000', 2: '60000000000000018000000000000001',
+      3: '0000000000000001ffffffffffffffff', 5: '4000000000000001c000000000000002',
+      6: '0000000000000000ffffffff00000000', 8: '000000000000000000000000ffffffff',
+    },
+    fpsrAfter: 0x0,
+  },
+  {
+    name: 'URSHL, UQRSHL, SRSHL and SQRSHL by a negative register shift round 64-bit elements exactly',
+    code: [
+      0x7ee25420, // urshl d0, d1, d2
+      0x6ee45c23, // uqrshl v3.2d, v1.2d, v4.2d
+      0x5ee254c5, // srshl d5, d6, d2
+      0x4ee85cc7, // sqrshl v7.2d, v6.2d, v8.2d
+    ],
+    v: {
+      1: 'c000000000000000ffffffffffffffff', 2: '000000000000000000000000000000ff',
+      4: '00000000000000c0ffffffffffffffff', 6: '80000000000000007fffffffffffffff',
+      8: '12345678000000c1abcdef00000000ff',
+    },
+    expect: {
+      0: '00000000000000008000000000000000', 3: '00000000000000018000000000000000',
+      5: '00000000000000004000000000000000', 7: 'ffffffffffffffff4000000000000000',
+    },
+    fpsrAfter: 0x0,
+  },
+  {
+    name: 'UQRSHRN #1 of 2^64 - 1 saturates (the rounded 2^63 is unsigned), as do SQRSHRN and SQRSHRUN',
+    code: [
+      0x7f3f9c20, // uqrshrn s0, d1, #1
+      0x6f3f9c62, // uqrshrn2 v2.4s, v3.2d, #1
+      0x7f3f8ca4, // sqrshrun s4, d5, #1
+      0x5f3f9ca6, // sqrshrn s6, d5, #1
+    ],
+    v: {
+      1: '0000000000000000ffffffffffffffff', 2: '0123456789abcdef0123456789abcdef',
+      3: '00000000ffffffffffffffffffffffff', 5: '00000000000000007fffffffffffffff',
+    },
+    expect: {
+      0: '000000000000000000000000ffffffff', 2: '80000000ffffffff0123456789abcdef',
+      4: '000000000000000000000000ffffffff', 6: '0000000000000000000000007fffffff',
+    },
+    fpsrAfter: 0x8000000,
+  },
   {
     name: 'SQSHLU maps negative lanes to zero and saturates large ones',
     code: [

@@ -63,7 +63,10 @@ export function jitEnter(p: u64, budget: i32): u64 {
       if (load<u32>(e) != host) break;
       store<i32>(e, fn, 4);
     }
-    if (fn < 0) break; // JIT_FN_NEVER, JIT_FN_PENDING
+    if (fn < 0) { // JIT_FN_NEVER, JIT_FN_PENDING: keep counting (the host's statistics read the counts)
+      store<u32>(e, load<u32>(e, 8) + 1, 8);
+      break;
+    }
     // fn: table index of the region's function (bits 15:0) and the id of this block in the region (bits 23:16)
     const next = call_indirect<u64>(<u32>fn & 0xffff, p, budget - retired, cpu, <u32>fn >> 16);
     const r = load<i32>(cpu + S_JIT_RETIRED);

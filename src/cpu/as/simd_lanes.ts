@@ -97,6 +97,13 @@ export function satU(v: i64, sz: u32): u64 {
   return <u64>v;
 }
 
+/** UnsignedSatQ(v, 8 << sz) of an unsigned intermediate (up to 2^64 - 1, e.g. a rounded 64-bit source). */
+export function satUU(v: u64, sz: u32): u64 {
+  const hi = laneMask(sz);
+  if (v > hi) { setQC(); return hi; }
+  return v;
+}
+
 /** Saturated signed value for a 64-bit overflow whose true sign is `neg`. */
 @inline export function sat64S(neg: bool): u64 {
   setQC();

@@ -5,7 +5,7 @@
 // group (SCVTF, UCVTF, FCVTZS, FCVTZU) are in simd_fpmisc.ts.
 
 import {
-  elemU, sext, resClear, resPut, resWrite, resWriteUpper, setQC, satS, satU, laneMask, asr, lsr, lsl, rasr, rlsr,
+  elemU, sext, resClear, resPut, resWrite, resWriteUpper, setQC, satS, satU, satUU, laneMask, asr, lsr, lsl, rasr, rlsr,
 } from "./simd_lanes";
 import { V128 } from "./state";
 import { shiftLeft, vWrite } from "./simd_int";
@@ -65,7 +65,8 @@ function narrowLane(op: u32, x: u64, sh: u32, sz: u32): u64 {
   const round = (op & 1) != 0;
   if (op == OP_SHRN || op == OP_RSHRN) return round ? rlsr(x, sh) : lsr(x, sh);
   if ((op & U) != 0 && (op & 0x1e) == OP_SQSHRN) { // UQSHRN, UQRSHRN: unsigned source
-    return satU(<i64>(round ? rlsr(x, sh) : lsr(x, sh)), sz);
+    // the rounded 64-bit source (UQRSHRN #1 of 2^64 - 1 is 2^63) does not fit an i64: compare unsigned
+    return satUU(round ? rlsr(x, sh) : lsr(x, sh), sz);
   }
   const xs = sext(x, sz + 1);
   const r = round ? rasr(xs, sh) : asr(xs, sh);

@@ -496,3 +496,31 @@ test('MRS SP_EL0 with SPSel = 0 is UNDEFINED in translated code as in the interp
   assert.equal(esr(p.jit.e).ec, 0x00, 'an Unknown-reason exception (UNDEFINED)');
   assert.equal(p.jit.e.sysreg(0, L.SR_ELR_EL1), CODE + 4n);
 });
+
+// ---------------------------------------------------------------- DC ZVA at EL1
+
+const ZVA_LOOP = asmOrEmpty(`
+  movz x0, #0x4020, lsl #16   // MEM.DATA
+  add x0, x0, #0x1000
+  mov x1, #64
+loop:
+  dc zva, x0
+  add x0, x0, #64
+  subs x1, x1, #1
+  b.ne loop
+  add x2, x0, #13
+  dc zva, x2                   // an unaligned address zeroes its aligned block
+  hvc #0`);
+
+test('DC ZVA in translated code zeroes the same 64-byte blocks as the interpreter', { skip }, async () => {
+  const p = await pair();
+  both(p, e => {
+    identityMap(e);
+    e.writePhys(DATA + 0x1000n, new Uint8Array(0x1100).fill(0xa5));
+  });
+  assert.equal(start(p, ZVA_LOOP), L.EXIT_HVC);
+  sameMemory(p, DATA + 0x1000n, 0x1100);
+  assert.deepEqual([...p.jit.e.readPhys(DATA + 0x2000n, 64)], new Array(64).fill(0));
+  assert.equal(p.jit.e.readPhys(DATA + 0x2040n, 1)[0], 0xa5);
+  assert.ok(p.jit.e.jitInstret(0) > 100n, `ran translated: ${p.jit.e.jitInstret(0)}`);
+});

@@ -348,6 +348,7 @@ class Block {
     if ((insn & 0x3a000000) === 0x28000000) return this.ldstPair(insn);
     if (isNop(insn)) return true;
     if ((insn & 0xfff00000) >>> 0 === 0xd5300000) return this.mrs(insn);
+    if ((insn & 0xffffffe0) >>> 0 === 0xd50b7420) return this.dcZva(insn);
     if ((top === 0x54 && (insn & 0x10) === 0) || (insn & 0x7c000000) === 0x14000000 ||
       (insn & 0x7e000000) === 0x34000000 || (insn & 0x7e000000) === 0x36000000 ||
       ((insn & 0xff9ffc1f) >>> 0 === 0xd61f0000 && ((insn >>> 21) & 3) !== 3)) return this.branch(insn, i);
@@ -700,12 +701,41 @@ class Block {
     return false;
   }
 
-  /** CLZ (RBIT, REV*, CLS are left to the interpreter). */
+  /** CLZ, REV16, REV32, REV (RBIT and CLS are left to the interpreter). */
   private dataProc1(insn: number): boolean {
     const sf = (insn >>> 31) !== 0, opcode = (insn >>> 10) & 63;
-    if (((insn >>> 16) & 31) !== 0 || opcode !== 4) return false;
+    if (((insn >>> 16) & 31) !== 0) return false;
     const rn = (insn >>> 5) & 31, rd = insn & 31, c = this.c;
-    if (sf) { this.x(rn); c.op(Op.i64Clz); this.setX(rd); } else { this.w(rn); c.op(Op.i32Clz); this.setW(rd); }
+    if (opcode === 4) {
+      if (sf) { this.x(rn); c.op(Op.i64Clz); this.setX(rd); } else { this.w(rn); c.op(Op.i32Clz); this.setW(rd); }
+      return true;
+    }
+    // REV16 swaps the bytes of each halfword, REV32 (and 32-bit REV) of each word, REV of the doubleword
+    if (opcode < 1 || opcode > 3 || (opcode === 3 && !sf)) return false;
+    const steps = opcode === 1 ? 1 : opcode === 2 ? 2 : 3;
+    this.x(rn);
+    if (!sf) c.i64(0xffffffffn).op(Op.i64And);
+    const swap = (mask: bigint, shift: number) => {
+      c.set(T64[0]);
+      c.get(T64[0]).i64(shift).op(Op.i64ShrU).i64(mask).op(Op.i64And);
+      c.get(T64[0]).i64(mask).op(Op.i64And).i64(shift).op(Op.i64Shl).op(Op.i64Or);
+    };
+    swap(0x00ff00ff00ff00ffn, 8);
+    if (steps >= 2) swap(0x0000ffff0000ffffn, 16);
+    if (steps === 3) c.i64(32).op(Op.i64Rotr);
+    if (!sf) c.i64(0xffffffffn).op(Op.i64And);
+    this.setX(rd);
+    return true;
+  }
+
+  /** DC ZVA at EL1: zero the 64-byte block (DCZID_EL0.BS = 4) through the write TLB (cpu/as/system.ts dcZva). */
+  private dcZva(insn: number): boolean {
+    const c = this.c;
+    this.requireEl1(false); // at EL0 it depends on SCTLR_EL1.DZE: left to the interpreter
+    this.x(insn & 31);
+    c.i64(-64).op(Op.i64And).set(T64[3]);
+    this.tlb(64, true);
+    c.get(T32[3]).i32(0).i32(64).op(0xfc).u32(11).byte(0); // memory.fill
     return true;
   }
 

@@ -20,7 +20,8 @@ export interface CaseJit {
   stoppedAt: number | null;
   /**
    * The translated code may rightly hand even the first instruction back to the interpreter: it is a load or
-   * store (a soft-TLB miss, an access that crosses a page, an unaligned SP base), or the body starts a code
+   * store (a soft-TLB miss, an access that crosses a page, an unaligned SP base), a system instruction translated
+   * for EL1 only (these programs run at EL0), or the body starts a code
    * page whose first fetch the interpreter makes (cpu/as/jit.ts enters only pages in the fetch TLB).
    */
   mayBail: boolean;
@@ -29,6 +30,15 @@ export interface CaseJit {
 /** A64 top-level decode (Arm ARM C4.1, op0 = bits 28:25): x1x0 is "Loads and Stores". */
 function isLoadStore(insn: number): boolean {
   return ((insn >>> 25) & 0b0101) === 0b0100;
+}
+
+/**
+ * System instructions the translator handles at EL1 only and hands back at EL0, where these programs run:
+ * DC ZVA (SCTLR_EL1.DZE decides at EL0) and the MRS of EL1 registers (translate.ts `requireEl1`).
+ */
+function isEl1Only(insn: number): boolean {
+  const w = (insn & 0xffffffe0) >>> 0;
+  return w === 0xd50b7420 || w === 0xd5384100 || w === 0xd538d080 || w === 0xd53b4220;
 }
 
 /** The block the translator makes at guest address `va` of the program (0 when `va` is not in a segment). */
@@ -40,7 +50,8 @@ export function blockAt(image: ElfImage, va: bigint): Omit<CaseJit, 'ran'> {
     const end = Math.min(pageEnd, seg.data.length) & ~3;
     const words = new Uint32Array(new Uint8Array(seg.data.subarray(off, end)).buffer);
     const { length, stoppedAt } = blockExtent(words);
-    return { block: length, stoppedAt, mayBail: (va & 0xfffn) === 0n || (words.length > 0 && isLoadStore(words[0])) };
+    const first = words.length > 0 ? words[0] : 0;
+    return { block: length, stoppedAt, mayBail: (va & 0xfffn) === 0n || (words.length > 0 && (isLoadStore(first) || isEl1Only(first))) };
   }
   return { block: 0, stoppedAt: null, mayBail: true };
 }

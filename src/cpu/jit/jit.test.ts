@@ -90,6 +90,7 @@ function state(e: Engine, vcpu = 0) {
 /** Run both from their current PC with `budget`; the exit reasons and states must agree. Returns the exit. */
 function step(p: Pair, budget: number, vcpu = 0): number {
   const a = p.jit.e.run(vcpu, budget), b = p.ref.e.run(vcpu, budget);
+  assert.equal(p.jit.e.jitStats.failures, 0, 'no translation failed');
   assert.equal(a, b, 'exit reason');
   assert.deepEqual(state(p.jit.e, vcpu), state(p.ref.e, vcpu));
   return a;

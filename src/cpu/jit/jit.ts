@@ -9,6 +9,7 @@
 // single-stepping tools): each block is compiled at once and runs on its next entry.
 
 import * as L from '../layout.js';
+import { Logger } from '../../base/log.js';
 import { BLOCK_PARAMS, BLOCK_RESULTS, translateRegion, type Region } from './translate.js';
 import { moduleBytes } from './wasm.js';
 
@@ -31,6 +32,8 @@ export interface JitStats {
   ms: number;
   /** Times every translation was dropped to reuse the table. */
   resets: number;
+  /** Background modules V8 refused to compile (a translator bug; their blocks stay interpreted). */
+  failures: number;
 }
 
 interface Pending {
@@ -45,8 +48,12 @@ export function cacheEntryOf(host: number): number {
   return L.JIT_CACHE_BASE + (Math.imul(host >>> 2, 0x9e3779b1) >>> 16) * L.JIT_CACHE_ENTRY;
 }
 
+const log = new Logger('jit');
+
 export class Jit {
-  readonly stats: JitStats = { translated: 0, untranslatable: 0, modules: 0, ms: 0, resets: 0 };
+  readonly stats: JitStats = { translated: 0, untranslatable: 0, modules: 0, ms: 0, resets: 0, failures: 0 };
+  /** The message of the last failed compile, for diagnostics. */
+  lastFailure: string | undefined;
   private next = 1;
   private batch: Pending[] = [];
   /** Background compiles in flight (tests await them with settle()). */
@@ -68,27 +75,41 @@ export class Jit {
   translate(_pc: bigint, host: number, entry: number): number {
     const t0 = performance.now();
     try {
-      // the whole code page: a region may branch backwards from its entry
-      const page = new Uint32Array(this.memory.buffer, host & ~0xfff, 1024);
-      const region = translateRegion(page, (host & 0xfff) >>> 2);
-      if (!region) {
-        this.stats.untranslatable++;
-        return L.JIT_FN_NEVER;
-      }
-      const gen = this.view.getUint32(entry + 12, true);
-      if (this.sync) {
-        const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(BLOCK_PARAMS, BLOCK_RESULTS, [region.fn])), this.imports());
-        this.stats.modules++;
-        const index = this.install(instance.exports.f0 as Function);
-        this.enterOthers(region, host, gen, index);
-        return index;
-      }
-      this.batch.push({ region, host, entry, gen });
-      if (this.batch.length >= MAX_BATCH) this.flush();
-      return L.JIT_FN_PENDING;
+      return this.translateOrThrow(host, entry);
+    } catch (err) {
+      this.fail(err);
+      return L.JIT_FN_NEVER;
     } finally {
       this.stats.ms += performance.now() - t0;
     }
+  }
+
+  private translateOrThrow(host: number, entry: number): number {
+    // the whole code page: a region may branch backwards from its entry
+    const page = new Uint32Array(this.memory.buffer, host & ~0xfff, 1024);
+    const region = translateRegion(page, (host & 0xfff) >>> 2);
+    if (!region) {
+      this.stats.untranslatable++;
+      return L.JIT_FN_NEVER;
+    }
+    const gen = this.view.getUint32(entry + 12, true);
+    if (this.sync) {
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(BLOCK_PARAMS, BLOCK_RESULTS, [region.fn])), this.imports());
+      this.stats.modules++;
+      const index = this.install(instance.exports.f0 as Function);
+      this.enterOthers(region, host, gen, index);
+      return index;
+    }
+    this.batch.push({ region, host, entry, gen });
+    if (this.batch.length >= MAX_BATCH) this.flush();
+    return L.JIT_FN_PENDING;
+  }
+
+  /** A translation or compile failed: a translator bug. Counted and logged; the blocks stay interpreted. */
+  private fail(err: unknown): void {
+    this.stats.failures++;
+    this.lastFailure = (err as Error).message;
+    if (this.stats.failures <= 3) log.warn(`a translation failed, the code stays interpreted: ${this.lastFailure}`);
   }
 
   /** Start compiling the queued blocks (the engine calls this when run() returns). */
@@ -109,8 +130,14 @@ export class Jit {
         this.enterOthers(p.region, p.host, p.gen, index);
       }
     });
-    const settled = job.catch(err => {
-      throw new Error(`JIT: a translated module failed to compile (${(err as Error).message})`);
+    // A module V8 refuses is a translator bug, never the guest's doing: its blocks stay interpreted (they are
+    // marked untranslatable) and the failure is counted, so a guest cannot take the host process down this way.
+    const settled = job.catch((err: unknown) => {
+      this.fail(err);
+      for (const p of batch) {
+        if (this.view.getUint32(p.entry, true) === p.host && this.view.getInt32(p.entry + 4, true) === L.JIT_FN_PENDING)
+          this.view.setInt32(p.entry + 4, L.JIT_FN_NEVER, true);
+      }
     }).finally(() => this.inflight.delete(settled));
     this.inflight.add(settled);
   }

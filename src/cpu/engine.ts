@@ -44,8 +44,9 @@ export interface EngineOptions {
   vcpus: number;
   hooks: EngineHooks;
   /**
-   * Translate guest blocks to WebAssembly once they have run this many times as interpreted code (the JIT tier,
-   * src/cpu/jit); 0 or absent: interpreter only.
+   * Translate a guest block to WebAssembly once the interpreter has run this many instructions from its start
+   * (the JIT tier, src/cpu/jit; 1 translates a block the first time a branch reaches it); 0 or absent:
+   * interpreter only.
    */
   jitThreshold?: number;
   /** Compile each translation at once instead of in the background (tests: code runs translated on its next entry). */
@@ -53,12 +54,13 @@ export interface EngineOptions {
 }
 
 /**
- * Executions before a block is translated, when the JIT is on (tsxen's default). Why this high: a translation
- * costs tens of microseconds of the vCPU's thread plus V8's compile and tier-up work, and most of a kernel boot
- * runs a few hundred times at most; the hot loops that dominate run millions of times. A Debian boot took 3.8 s
- * with 10000, 4.1 s with 3000 and 6.2 s with 500.
+ * Instructions the interpreter runs from a block start before the block is translated, when the JIT is on
+ * (tsxen's default). Why this many: a translation costs tens of microseconds of the vCPU's thread plus V8's
+ * compile and tier-up work, and most of a kernel boot runs a few hundred times at most, while the hot loops that
+ * dominate it run millions of times. A Debian boot took ~3.0 s with 100000 and with 30000 (about 10000 entries of
+ * a typical block), 6.2 s with 500 entries.
  */
-export const DEFAULT_JIT_THRESHOLD = 10000;
+export const DEFAULT_JIT_THRESHOLD = 100_000;
 
 /** Largest RAM a domain can have: a wasm32 Memory is 4 GiB, of which RAM_OFF holds engine state. */
 export const MAX_RAM_BYTES = 0x1_0000_0000 - L.RAM_OFF;

@@ -22,7 +22,7 @@ export const DOM_BASE = 0xf000;
 export const DOM_RAM_SIZE = 0xf000; // u64 bytes of RAM at RAM_BASE_PA (host RAM_OFF)
 export const DOM_OVERLAY_COUNT = 0xf008; // u32 live entries in the P2M overlay table
 export const DOM_TLB_GEN = 0xf00c; // u32 bumped by the host when it changes the P2M: vCPUs flush their TLBs
-export const DOM_JIT_THRESHOLD = 0xf010; // u32 executions of a block before it is translated; 0 = JIT off
+export const DOM_JIT_THRESHOLD = 0xf010; // u32 instructions run from a block start before it is translated; 0 = JIT off
 export const DOM_JIT_FLUSHES = 0xf014; // u32 bumped each time the engine drops every translation (IC IALLU)
 
 export const VCPU_BASE = 0x10000;
@@ -52,7 +52,8 @@ export const TLB_INVALID = 1;
 // entries of 16 bytes, direct mapped on the host address of a block's first instruction: u32 host address,
 // i32 translation: table index (bits 15:0) and block id in the region (23:16); 0 none yet, JIT_FN_PENDING being
 // compiled, JIT_FN_NEVER untranslatable;
-// u32 executions counted while interpreted, u32 generation of the page when the entry was made.
+// u32 instructions interpreted from it (entries that are not translated yet), u32 generation of the page when
+// the entry was made.
 export const JIT_CACHE_BASE = 0x200000;
 export const JIT_CACHE_ENTRIES = 65536;
 export const JIT_CACHE_ENTRY = 16;

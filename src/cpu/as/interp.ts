@@ -13,7 +13,7 @@
 // shared 2-core host): a load/store loop went from 50 to 80 MIPS, a mixed integer loop from 72 to 96.
 
 import { S_PC, S_EXIT, S_EXIT_REQ, S_INSTRET, EXIT_BUDGET, EXIT_REQUEST, DOM_JIT_THRESHOLD } from "../layout";
-import { jitEnter, jitRetired } from "./jit";
+import { jitEnter, jitRetired, jitRunStart } from "./jit";
 import { cpu, pc, npc, fault, stop, irqCheckPending, selectVcpu } from "./state";
 import { fetchFast, fetchHit, fetchSlow, invalidateFetch, requestIrqCheck, tlbSyncGeneration } from "./memory";
 import { pollInterrupts, undefinedInsn, checkFpEnabled } from "./exception";
@@ -100,6 +100,7 @@ export function run(index: u32, budget: i32): u32 {
   let n = budget;
   // Branch targets are where translated blocks begin (jit.ts)
   const jit = load<u32>(DOM_JIT_THRESHOLD) != 0;
+  if (jit) jitRunStart();
   while (n > 0) {
     pc = p;
     let insn: u32;

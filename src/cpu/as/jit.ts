@@ -24,6 +24,16 @@ import { hostJitTranslate } from "./host";
 /** Instructions retired by translated blocks in the last jitEnter. */
 export let jitRetired: i32 = 0;
 
+/** The cache entry (and its host address) the interpreter is running from, and run()'s budget when it began. */
+let lastEntry: u32 = 0;
+let lastHost: u32 = 0;
+let lastBudget: i32 = 0;
+
+/** run() starts: budgets of an earlier run are not comparable. */
+export function jitRunStart(): void {
+  lastEntry = 0;
+}
+
 @inline function cacheEntry(host: u32): u32 {
   // Fibonacci hashing of the word address: blocks of one page spread over the index
   return JIT_CACHE_BASE + (((host >> 2) * 0x9e3779b1) >> (32 - 16)) * JIT_CACHE_ENTRY;
@@ -39,6 +49,15 @@ export let jitRetired: i32 = 0;
  * that became hot. Returns the PC to carry on from and leaves the instructions retired in `jitRetired`.
  */
 export function jitEnter(p: u64, budget: i32): u64 {
+  // Hotness is counted in instructions, not entries: the instructions the interpreter ran since the last entry it
+  // counted (up to this branch) are that entry's. Why: a block of a few hundred instructions (an unrolled hash
+  // round) is as hot after a hundred entries as a short one after thousands.
+  if (lastEntry != 0) {
+    if (load<u32>(lastEntry) == lastHost && load<i32>(lastEntry, 4) == 0) {
+      store<u32>(lastEntry, load<u32>(lastEntry, 8) + <u32>(lastBudget - budget), 8);
+    }
+    lastEntry = 0;
+  }
   let retired: i32 = 0;
   while (retired < budget) {
     // a pending interrupt check dropped the fetch page: the interpreter must look first
@@ -55,9 +74,14 @@ export function jitEnter(p: u64, budget: i32): u64 {
     }
     let fn = load<i32>(e, 4);
     if (fn == 0) {
-      const count = load<u32>(e, 8) + 1;
-      store<u32>(e, count, 8);
-      if (count < load<u32>(DOM_JIT_THRESHOLD)) break;
+      // (+ 1: with a threshold of 1 a block is translated the first time it is reached)
+      if (load<u32>(e, 8) + 1 < load<u32>(DOM_JIT_THRESHOLD)) {
+        // interpreted from here: the next jitEnter adds the instructions it took
+        lastEntry = e;
+        lastHost = host;
+        lastBudget = budget - retired;
+        break;
+      }
       fn = hostJitTranslate(p, host, e);
       // the host may have dropped every translation to make room: re-check the entry
       if (load<u32>(e) != host) break;

@@ -525,3 +525,32 @@ test('DC ZVA in translated code zeroes the same 64-byte blocks as the interprete
   assert.equal(p.jit.e.readPhys(DATA + 0x2040n, 1)[0], 0xa5);
   assert.ok(p.jit.e.jitInstret(0) > 100n, `ran translated: ${p.jit.e.jitInstret(0)}`);
 });
+
+// ---------------------------------------------------------------- exclusives and acquire/release
+
+const ATOMIC_LOOP = asmOrEmpty(`
+  movz x0, #0x4020, lsl #16   // MEM.DATA: a counter
+  mov x9, #300
+loop:
+  ldaxr x1, [x0]
+  add x1, x1, #3
+  stlxr w2, x1, [x0]
+  cbnz w2, loop
+  ldxr w3, [x0]
+  str wzr, [x0]               // a plain store changes the value: the store-exclusive below must fail
+  stxr w4, w3, [x0]
+  add x5, x5, x4
+  ldarh w6, [x0]
+  stlrb w9, [x0, #0]
+  subs x9, x9, #1
+  b.ne loop
+  hvc #0`);
+
+test('load/store exclusive and acquire/release in translated code behave as in the interpreter', { skip }, async () => {
+  const p = await pair();
+  both(p, e => identityMap(e));
+  assert.equal(start(p, ATOMIC_LOOP), L.EXIT_HVC);
+  sameMemory(p, DATA, 16);
+  assert.equal(p.jit.e.x(0, 5), 300n, 'every store-exclusive after a changed value failed');
+  assert.ok(p.jit.e.jitInstret(0) > 2000n, `ran translated: ${p.jit.e.jitInstret(0)}`);
+});

@@ -346,6 +346,7 @@ class Block {
     if ((insn & 0x3b200000) === 0x38000000) return this.ldstImm9(insn);
     if ((insn & 0x3b200c00) === 0x38200800) return this.ldstReg(insn);
     if ((insn & 0x3a000000) === 0x28000000) return this.ldstPair(insn);
+    if ((insn & 0x3f000000) === 0x08000000) return this.ldstOrdered(insn);
     if (isNop(insn)) return true;
     if ((insn & 0xfff00000) >>> 0 === 0xd5300000) return this.mrs(insn);
     if ((insn & 0xffffffe0) >>> 0 === 0xd50b7420) return this.dcZva(insn);
@@ -929,6 +930,67 @@ class Block {
       c.i64(off).op(Op.i64Add);
       this.setX(n, true);
     }
+    return true;
+  }
+
+  // ---- exclusives and load-acquire/store-release of one register (cpu/as/ldst_excl.ts)
+  /**
+   * LDXR/LDAXR/STXR/STLXR and LDAR/STLR (all sizes); the pair exclusives are left to the interpreter. An unaligned
+   * address (an Alignment fault whatever SCTLR_EL1.A says), a TLB miss and, for exclusives, a page that is not
+   * guest RAM (the monitor keys on its physical address) stop before the instruction.
+   */
+  private ldstOrdered(insn: number): boolean {
+    const size = insn >>> 30, load = (insn & (1 << 22)) !== 0, o0 = (insn & (1 << 15)) !== 0;
+    const cls = ((insn >>> 22) & 2) | ((insn >>> 21) & 1);
+    const s = (insn >>> 16) & 31, n = (insn >>> 5) & 31, t = insn & 31, c = this.c;
+    const bytes = 1 << size;
+    if (cls === 2 && !o0) return false; // LDLAR/STLLR (FEAT_LOR): UNDEFINED
+    if (cls !== 0 && cls !== 2) return false;
+    this.spAlign(n);
+    if (!load && cls === 0) { this.x(t); c.set(T64[4]); } // the data, read before Ws is written
+    this.x(n, true);
+    c.set(T64[3]);
+    if (bytes > 1) {
+      c.get(T64[3]).op(Op.i32WrapI64).i32(bytes - 1).op(Op.i32And);
+      this.ifThen(() => this.bail());
+    }
+    this.tlb(bytes, !load);
+    if (cls === 2) { // LDAR, STLR: an ordinary access after the alignment check (Device memory allowed)
+      this.transfer(size, load ? 1 : 0, t);
+      return true;
+    }
+    // the exclusive monitor keys on the physical address: guest RAM only (atomicHost)
+    c.get(T32[3]).i32(L.RAM_OFF).op(Op.i32Sub).op(Op.i64ExtendI32U).i32(L.DOM_RAM_SIZE).mem(Op.i64Load, 3, 0).op(Op.i64GeU);
+    this.ifThen(() => this.bail());
+    const pa = () => c.get(T32[3]).i32(L.RAM_OFF).op(Op.i32Sub).op(Op.i64ExtendI32U).i64(L.RAM_BASE_PA).op(Op.i64Add);
+    const ATOMIC = 0xfe;
+    if (load) {
+      c.get(T32[3]).op(ATOMIC).u32([0x14, 0x15, 0x16, 0x11][size]).u32(size).u32(0).set(T64[0]);
+      c.get(P_CPU); pa(); c.mem(Op.i64Store, 3, L.S_EXCL_ADDR);
+      c.get(P_CPU).i32(bytes).mem(Op.i32Store, 2, L.S_EXCL_SIZE);
+      c.get(P_CPU).get(T64[0]).mem(Op.i64Store, 3, L.S_EXCL_VALUE);
+      c.get(P_CPU).i64(0).mem(Op.i64Store, 3, L.S_EXCL_VALUE_HI);
+      c.get(T64[0]);
+      this.setX(t);
+      return true;
+    }
+    // the local monitor must hold this address and size; it is cleared either way
+    c.get(P_CPU).mem(Op.i64Load, 3, L.S_EXCL_ADDR); pa(); c.op(Op.i64Eq);
+    c.get(P_CPU).mem(Op.i32Load, 2, L.S_EXCL_SIZE).i32(bytes).op(Op.i32Eq).op(Op.i32And).set(T32[0]);
+    c.get(P_CPU).i64(-1).mem(Op.i64Store, 3, L.S_EXCL_ADDR);
+    const mask = size === 3 ? -1n : (1n << BigInt(8 << size)) - 1n;
+    c.get(T32[0]);
+    c.op(Op.if).byte(I32);
+    // compare-and-swap against the value the load-exclusive read: a store by another vCPU since makes it fail
+    c.get(P_CPU).mem(Op.i64Load, 3, L.S_EXCL_VALUE);
+    if (size < 3) c.i64(mask).op(Op.i64And);
+    c.set(T64[1]);
+    c.get(T32[3]).get(T64[1]).get(T64[4]);
+    if (size < 3) c.i64(mask).op(Op.i64And);
+    c.op(ATOMIC).u32([0x4c, 0x4d, 0x4e, 0x49][size]).u32(size).u32(0);
+    c.get(T64[1]).op(Op.i64Ne); // status 1: the store was not done
+    c.op(Op.else).i32(1).op(Op.end);
+    this.setW(s);
     return true;
   }
 

@@ -14,10 +14,10 @@ import { BLOCK_PARAMS, BLOCK_RESULTS, translateRegion, type Region } from './tra
 import { moduleBytes } from './wasm.js';
 
 /**
- * Table slots before the whole cache is dropped and the table reused (bounds the code a domain keeps); a cache
- * entry holds the slot in 16 bits.
+ * Table slots before the whole cache is dropped and the table reused: bounds the compiled code a domain keeps (a
+ * region is a few KiB of machine code; a Debian boot makes ~400). A cache entry holds the slot in 16 bits.
  */
-export const MAX_TRANSLATIONS = 0xffff;
+export const MAX_TRANSLATIONS = 16384;
 /** Most blocks compiled in one background module. */
 const MAX_BATCH = 512;
 

@@ -51,6 +51,8 @@ export interface EngineOptions {
   jitThreshold?: number;
   /** Compile each translation at once instead of in the background (tests: code runs translated on its next entry). */
   jitSync?: boolean;
+  /** Live translations before all are dropped and table slots reused (default MAX_TRANSLATIONS; tests lower it). */
+  jitMaxTranslations?: number;
 }
 
 /**
@@ -100,7 +102,7 @@ export class Engine {
     if (!Number.isInteger(threshold) || threshold < 0)
       throw new EngineError(`JIT threshold ${threshold} must be a non-negative integer`);
     const table = new WebAssembly.Table({ element: 'anyfunc', initial: 256 });
-    const jit = new Jit(memory, table, opts.jitSync === true);
+    const jit = new Jit(memory, table, opts.jitSync === true, opts.jitMaxTranslations);
     let engine: Engine | undefined;
     const h = opts.hooks;
     const imports = {

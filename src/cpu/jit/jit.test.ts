@@ -554,3 +554,113 @@ test('load/store exclusive and acquire/release in translated code behave as in t
   assert.equal(p.jit.e.x(0, 5), 300n, 'every store-exclusive after a changed value failed');
   assert.ok(p.jit.e.jitInstret(0) > 2000n, `ran translated: ${p.jit.e.jitInstret(0)}`);
 });
+
+// ---------------------------------------------------------------- more regions than table slots
+
+// ten loops on pages of their own: a region never leaves its page, so each is a translation of its own
+const MANY_LOOPS = asmOrEmpty(`
+  mov x9, #4
+outer:
+  b p1
+  .balign 4096
+p1:
+  mov x0, #5
+l1:
+  add x1, x1, #1
+  eor x2, x2, x1, lsl #1
+  subs x0, x0, #1
+  b.ne l1
+  b p2
+  .balign 4096
+p2:
+  mov x0, #5
+l2:
+  add x1, x1, #2
+  eor x2, x2, x1, lsl #2
+  subs x0, x0, #1
+  b.ne l2
+  b p3
+  .balign 4096
+p3:
+  mov x0, #5
+l3:
+  add x1, x1, #3
+  eor x2, x2, x1, lsl #3
+  subs x0, x0, #1
+  b.ne l3
+  b p4
+  .balign 4096
+p4:
+  mov x0, #5
+l4:
+  add x1, x1, #4
+  eor x2, x2, x1, lsl #4
+  subs x0, x0, #1
+  b.ne l4
+  b p5
+  .balign 4096
+p5:
+  mov x0, #5
+l5:
+  add x1, x1, #5
+  eor x2, x2, x1, lsl #5
+  subs x0, x0, #1
+  b.ne l5
+  b p6
+  .balign 4096
+p6:
+  mov x0, #5
+l6:
+  add x1, x1, #6
+  eor x2, x2, x1, lsl #6
+  subs x0, x0, #1
+  b.ne l6
+  b p7
+  .balign 4096
+p7:
+  mov x0, #5
+l7:
+  add x1, x1, #7
+  eor x2, x2, x1, lsl #7
+  subs x0, x0, #1
+  b.ne l7
+  b p8
+  .balign 4096
+p8:
+  mov x0, #5
+l8:
+  add x1, x1, #8
+  eor x2, x2, x1, lsl #8
+  subs x0, x0, #1
+  b.ne l8
+  b p9
+  .balign 4096
+p9:
+  mov x0, #5
+l9:
+  add x1, x1, #9
+  eor x2, x2, x1, lsl #9
+  subs x0, x0, #1
+  b.ne l9
+  b p10
+  .balign 4096
+p10:
+  mov x0, #5
+l10:
+  add x1, x1, #10
+  eor x2, x2, x1, lsl #10
+  subs x0, x0, #1
+  b.ne l10
+  subs x9, x9, #1
+  b.ne back
+  hvc #0
+back:
+  adr x10, outer
+  br x10`);
+
+test('when the translations outgrow their limit all are dropped and translation starts again, with the same results', { skip }, async () => {
+  const p = await pair(1, { ...JIT, jitMaxTranslations: 4 });
+  assert.equal(start(p, MANY_LOOPS), L.EXIT_HVC);
+  assert.ok(p.jit.e.jitStats.resets > 0, `resets: ${p.jit.e.jitStats.resets}`);
+  assert.ok(p.jit.e.jitInstret(0) > 500n, `ran translated: ${p.jit.e.jitInstret(0)}`);
+});

@@ -64,6 +64,7 @@ export class Jit {
     private readonly memory: WebAssembly.Memory,
     readonly table: WebAssembly.Table,
     private readonly sync: boolean,
+    private readonly maxTranslations = MAX_TRANSLATIONS,
   ) {
     this.view = new DataView(memory.buffer);
   }
@@ -171,9 +172,9 @@ export class Jit {
   }
 
   private install(f: Function): number {
-    if (this.next >= MAX_TRANSLATIONS) this.reset();
+    if (this.next >= this.maxTranslations) this.reset();
     const index = this.next++;
-    if (index >= this.table.length) this.table.grow(Math.min(this.table.length, MAX_TRANSLATIONS - this.table.length));
+    if (index >= this.table.length) this.table.grow(Math.max(1, Math.min(this.table.length, this.maxTranslations - this.table.length)));
     this.table.set(index, f as never);
     this.stats.translated++;
     return index;

@@ -22,7 +22,8 @@ const L_NZCV = 36, L_BASE = 37, L_TLB = 38, L_RET = 39, L_ID = 40;
 const T32 = [41, 42, 43, 44];
 const T64 = [45, 46, 47, 48, 49, 50, 51, 52];
 const L_NEXT = 53, L_PAGE = 54;
-const LOCALS: ReadonlyArray<readonly [number, number]> = [[32, I64], [9, I32], [10, I64]];
+const L_FPOK = 55; // SIMD&FP accesses are enabled at the current EL (CPACR_EL1.FPEN), computed on entry
+const LOCALS: ReadonlyArray<readonly [number, number]> = [[32, I64], [9, I32], [10, I64], [1, I32]];
 
 /**
  * Most instructions in one region, and most basic blocks. Why these: V8 compiles (and tiers up) bigger functions
@@ -87,6 +88,10 @@ function isNop(insn: number): boolean {
 }
 
 const KEY_PRFM = 0xe;
+/** size:opc keys of SIMD&FP loads and stores: B, H, S, D (opc 0x) and Q (size 00, opc 1x) (ldst_fp.ts FP_KEYS). */
+const fpKeyValid = (key: number) => ((0x333f >> key) & 1) !== 0;
+/** log2 of the access size: size, or 4 for Q. */
+const fpScale = (key: number) => ((key & 2) !== 0 ? 4 : key >> 2);
 const sx = (v: number, bits: number) => (v << (32 - bits)) >> (32 - bits);
 
 /** The translation of one block. */
@@ -844,8 +849,19 @@ class Block {
   }
 
   private ldstUimm(insn: number): boolean {
-    if ((insn & (1 << 26)) !== 0) return false; // SIMD&FP
     const size = insn >>> 30, opc = (insn >>> 22) & 3;
+    if ((insn & (1 << 26)) !== 0) { // SIMD&FP
+      const key = (size << 2) | opc;
+      if (!fpKeyValid(key)) return false;
+      const n = (insn >>> 5) & 31;
+      this.fpCheck();
+      this.spAlign(n);
+      this.x(n, true);
+      this.c.i64(((insn >>> 10) & 0xfff) << fpScale(key)).op(Op.i64Add).set(T64[3]);
+      this.tlb(1 << fpScale(key), (opc & 1) === 0);
+      this.fpTransfer(key, insn & 31, 0);
+      return true;
+    }
     if (((size << 2) | opc) === KEY_PRFM) return true; // a hint: no access, no fault (ldst.ts)
     if (!Block.gprKey(size, opc)) return false;
     const n = (insn >>> 5) & 31, t = insn & 31, c = this.c;
@@ -859,8 +875,21 @@ class Block {
 
   /** LDUR/STUR, post-index, pre-index (LDTR/STTR are left to the interpreter). */
   private ldstImm9(insn: number): boolean {
-    if ((insn & (1 << 26)) !== 0) return false;
     const size = insn >>> 30, opc = (insn >>> 22) & 3, mode = (insn >>> 10) & 3;
+    if ((insn & (1 << 26)) !== 0) { // SIMD&FP: LDUR/STUR, post- and pre-index (no unprivileged forms)
+      const key = (size << 2) | opc;
+      if (mode === 2 || !fpKeyValid(key)) return false;
+      const n = (insn >>> 5) & 31, c = this.c, off = sx((insn >>> 12) & 0x1ff, 9);
+      this.fpCheck();
+      this.spAlign(n);
+      this.x(n, true);
+      if (mode !== 1) c.i64(off).op(Op.i64Add);
+      c.set(T64[3]);
+      this.tlb(1 << fpScale(key), (opc & 1) === 0);
+      this.fpTransfer(key, insn & 31, 0);
+      if (mode !== 0) { this.x(n, true); c.i64(off).op(Op.i64Add); this.setX(n, true); }
+      return true;
+    }
     if (mode === 0 && ((size << 2) | opc) === KEY_PRFM) return true; // PRFUM
     if (mode === 2 || !Block.gprKey(size, opc)) return false;
     const n = (insn >>> 5) & 31, t = insn & 31, c = this.c;
@@ -883,9 +912,21 @@ class Block {
 
   /** Register offset: option 010 UXTW, 011 LSL, 110 SXTW, 111 SXTX; S scales by the size. */
   private ldstReg(insn: number): boolean {
-    if ((insn & (1 << 26)) !== 0) return false;
     const size = insn >>> 30, opc = (insn >>> 22) & 3, option = (insn >>> 13) & 7;
     if ((option & 2) === 0) return false;
+    if ((insn & (1 << 26)) !== 0) { // SIMD&FP
+      const key = (size << 2) | opc;
+      if (!fpKeyValid(key)) return false;
+      const n = (insn >>> 5) & 31, m = (insn >>> 16) & 31;
+      this.fpCheck();
+      this.spAlign(n);
+      this.x(n, true);
+      this.extendReg(m, option, (insn & (1 << 12)) !== 0 ? fpScale(key) : 0);
+      this.c.op(Op.i64Add).set(T64[3]);
+      this.tlb(1 << fpScale(key), (opc & 1) === 0);
+      this.fpTransfer(key, insn & 31, 0);
+      return true;
+    }
     if (((size << 2) | opc) === KEY_PRFM) return true; // PRFM (register)
     if (!Block.gprKey(size, opc)) return false;
     const n = (insn >>> 5) & 31, t = insn & 31, m = (insn >>> 16) & 31, c = this.c;
@@ -901,7 +942,7 @@ class Block {
 
   /** STP/LDP/LDPSW/STNP/LDNP of general registers: offset, pre- and post-index. */
   private ldstPair(insn: number): boolean {
-    if ((insn & (1 << 26)) !== 0) return false;
+    if ((insn & (1 << 26)) !== 0) return this.fpPair(insn);
     const opc = insn >>> 30, mode = (insn >>> 23) & 3, load = (insn & (1 << 22)) !== 0;
     if (opc === 3 || (opc === 1 && !load)) return false; // unallocated, STGP
     const n = (insn >>> 5) & 31, t = insn & 31, t2 = (insn >>> 10) & 31, c = this.c;
@@ -930,6 +971,74 @@ class Block {
       c.i64(off).op(Op.i64Add);
       this.setX(n, true);
     }
+    return true;
+  }
+
+  // ---- SIMD&FP registers (cpu/as/ldst_fp.ts): V[t] lives in the vCPU state block, not in a local
+  /** Stop before this instruction unless SIMD&FP is enabled at the current EL (checked once per entry). */
+  private fpCheck(): void {
+    this.fpUsed = true;
+    this.c.get(L_FPOK).op(Op.i32Eqz);
+    this.ifThen(() => this.bail());
+  }
+  private fpUsed = false;
+
+  /**
+   * One SIMD&FP register transfer for key = size:opc at host T32[3] + `off`: B, H, S, D loads zero the rest of
+   * the 128-bit register, Q moves 16 bytes. Q needs no alignment check here: with SCTLR_EL1.A set the soft TLB
+   * is never filled, so the access has already stopped before this instruction.
+   */
+  private fpTransfer(key: number, t: number, off: number): void {
+    const c = this.c, v = L.S_V + t * 16;
+    const load = (key & 1) !== 0;
+    if ((key & 2) !== 0) { // Q
+      if (load) {
+        c.get(P_CPU).get(T32[3]).mem(Op.i64Load, 0, off).mem(Op.i64Store, 3, v);
+        c.get(P_CPU).get(T32[3]).mem(Op.i64Load, 0, off + 8).mem(Op.i64Store, 3, v + 8);
+      } else {
+        c.get(T32[3]).get(P_CPU).mem(Op.i64Load, 3, v).mem(Op.i64Store, 0, off);
+        c.get(T32[3]).get(P_CPU).mem(Op.i64Load, 3, v + 8).mem(Op.i64Store, 0, off + 8);
+      }
+      return;
+    }
+    const size = key >> 2;
+    if (load) {
+      c.get(P_CPU).get(T32[3]).mem([Op.i64Load8U, Op.i64Load16U, Op.i64Load32U, Op.i64Load][size], 0, off).mem(Op.i64Store, 3, v);
+      c.get(P_CPU).i64(0).mem(Op.i64Store, 3, v + 8);
+    } else {
+      c.get(T32[3]).get(P_CPU).mem(Op.i64Load, 3, v).mem([Op.i64Store8, Op.i64Store16, Op.i64Store32, Op.i64Store][size], 0, off);
+    }
+  }
+
+  /** LDP/STP/LDNP/STNP (SIMD&FP): opc 00 S, 01 D, 10 Q; both elements are read before either register is written. */
+  private fpPair(insn: number): boolean {
+    const opc = insn >>> 30, mode = (insn >>> 23) & 3, load = (insn & (1 << 22)) !== 0;
+    if (opc === 3) return false;
+    const t = insn & 31, t2 = (insn >>> 10) & 31, n = (insn >>> 5) & 31, c = this.c;
+    const scale = 2 + opc, bytes = 1 << scale;
+    const off = sx((insn >>> 15) & 0x7f, 7) * bytes;
+    this.fpCheck();
+    this.spAlign(n);
+    this.x(n, true);
+    if (mode !== 1) c.i64(off).op(Op.i64Add);
+    c.set(T64[3]);
+    this.tlb(2 * bytes, !load);
+    const key = opc === 2 ? (load ? 3 : 2) : ((scale << 2) | (load ? 1 : 0));
+    if (load && opc !== 2) {
+      // both read first: Rt == Rt2 leaves the value from the higher address, as the interpreter
+      const op = opc === 0 ? Op.i64Load32U : Op.i64Load;
+      c.get(T32[3]).mem(op, 0, 0).set(T64[0]);
+      c.get(T32[3]).mem(op, 0, bytes).set(T64[1]);
+      c.get(P_CPU).get(T64[0]).mem(Op.i64Store, 3, L.S_V + t * 16);
+      c.get(P_CPU).i64(0).mem(Op.i64Store, 3, L.S_V + t * 16 + 8);
+      c.get(P_CPU).get(T64[1]).mem(Op.i64Store, 3, L.S_V + t2 * 16);
+      c.get(P_CPU).i64(0).mem(Op.i64Store, 3, L.S_V + t2 * 16 + 8);
+    } else {
+      // Q loads copy through memory in order (t, then t2): with Rt == Rt2 the higher address wins too
+      this.fpTransfer(key, t, 0);
+      this.fpTransfer(key, t2, bytes);
+    }
+    if (mode === 1 || mode === 3) { this.x(n, true); c.i64(off).op(Op.i64Add); this.setX(n, true); }
     return true;
   }
 
@@ -1205,6 +1314,13 @@ class Block {
     pro.get(P_ENTRY).set(L_ID);
     pro.get(P_PC).i64(PAGE_MASK).op(Op.i64And).set(L_PAGE);
     if (this.memory) pro.get(P_CPU).mem(Op.i32Load, 2, L.S_TLB_CUR).set(L_TLB);
+    if (this.fpUsed) {
+      // CPACR_EL1.FPEN (bits 21:20): 11 enabled, 01 enabled at EL1 only (exception.ts checkFpEnabled)
+      pro.get(P_CPU).mem(Op.i64Load, 3, L.S_SYSREG + L.SR_CPACR_EL1 * 8).i64(20).op(Op.i64ShrU).op(Op.i32WrapI64).i32(3).op(Op.i32And).set(L_FPOK);
+      pro.get(L_FPOK).i32(3).op(Op.i32Eq);
+      pro.get(L_FPOK).i32(1).op(Op.i32Eq).get(P_CPU).mem(Op.i32Load, 2, L.S_EL).i32(1).op(Op.i32Eq).op(Op.i32And);
+      pro.op(Op.i32Or).set(L_FPOK);
+    }
     for (const k of this.used) pro.get(P_CPU).mem(Op.i64Load, 3, k === REG_SP ? L.S_SP : L.S_X + k * 8).set(xl(k));
     if (this.flagsUsed) pro.get(P_CPU).mem(Op.i32Load, 2, L.S_NZCV).set(L_NZCV);
     const epi = new Code();

@@ -49,7 +49,8 @@ export const TLB_STRIDE = 3 * 512 * 32; // TLB_REGIMES * TLB_REGIME_SIZE
 export const TLB_INVALID = 1;
 
 // JIT code cache (src/cpu/jit, cpu/as/jit.ts), shared by the domain's vCPUs. Index of JIT_CACHE_ENTRIES
-// entries of 16 bytes, direct mapped on the host address of a block's first instruction: u32 host address,
+// entries of 16 bytes in sets of two (2^JIT_CACHE_SET_BITS sets), by the host address of a block's first
+// instruction: u32 host address,
 // i32 translation: table index (bits 15:0) and block id in the region (23:16); 0 none yet, JIT_FN_PENDING being
 // compiled, JIT_FN_NEVER untranslatable;
 // u32 instructions interpreted from it (entries that are not translated yet), u32 generation of the page when
@@ -57,6 +58,7 @@ export const TLB_INVALID = 1;
 export const JIT_CACHE_BASE = 0x200000;
 export const JIT_CACHE_ENTRIES = 65536;
 export const JIT_CACHE_ENTRY = 16;
+export const JIT_CACHE_SET_BITS = 15; // 2^15 sets of 2 = JIT_CACHE_ENTRIES
 export const JIT_FN_NEVER = -1;
 export const JIT_FN_PENDING = -2; // queued for translation in the background: interpret meanwhile
 // One u8 generation per 4 KiB page of guest RAM (host RAM_OFF upwards), bumped by IC IVAU on the page: a cache

@@ -15,6 +15,7 @@
 
 import {
   DOM_JIT_THRESHOLD, DOM_JIT_FLUSHES, JIT_CACHE_BASE, JIT_CACHE_ENTRIES, JIT_CACHE_ENTRY, JIT_PAGE_GEN_BASE,
+  JIT_CACHE_SET_BITS,
   RAM_OFF, S_JIT_RETIRED, S_JIT_INSTRET,
 } from "../layout";
 import { cpu, irqCheckPending } from "./state";
@@ -34,9 +35,31 @@ export function jitRunStart(): void {
   lastEntry = 0;
 }
 
-@inline function cacheEntry(host: u32): u32 {
-  // Fibonacci hashing of the word address: blocks of one page spread over the index
-  return JIT_CACHE_BASE + (((host >> 2) * 0x9e3779b1) >> (32 - 16)) * JIT_CACHE_ENTRY;
+/**
+ * The set of a block start: two entries (ways), chosen by Fibonacci hashing of the word address so that the
+ * blocks of one page spread over the index. Why two ways: with one, any block start whose hash collides with a
+ * translated block's evicted the translation, and two hot colliding blocks never stayed translated.
+ */
+@inline function cacheSet(host: u32): u32 {
+  return JIT_CACHE_BASE + (((host >> 2) * 0x9e3779b1) >> (32 - JIT_CACHE_SET_BITS)) * (2 * JIT_CACHE_ENTRY);
+}
+
+/**
+ * The entry of `host` in its set, or a way claimed for it (cleared): a way that holds no translation rather than
+ * one that does, else the one with fewer instructions counted, else the second.
+ */
+function cacheEntry(host: u32, gen: u32): u32 {
+  const e0 = cacheSet(host), e1 = e0 + JIT_CACHE_ENTRY;
+  if (load<u32>(e0) == host && load<u32>(e0, 12) == gen) return e0;
+  if (load<u32>(e1) == host && load<u32>(e1, 12) == gen) return e1;
+  const f0 = load<i32>(e0, 4), f1 = load<i32>(e1, 4);
+  let e = e1;
+  if (f0 <= 0 && (f1 > 0 || load<u32>(e0, 8) <= load<u32>(e1, 8))) e = e0;
+  store<u32>(e, host);
+  store<i32>(e, 0, 4);
+  store<u32>(e, 0, 8);
+  store<u32>(e, gen, 12);
+  return e;
 }
 
 @inline function pageGen(host: u32): u32 {
@@ -64,14 +87,7 @@ export function jitEnter(p: u64, budget: i32): u64 {
     if (!fetchFast(p) && (irqCheckPending || !fetchProbe(p))) break;
     const host = fetchHost(p);
     if (host < <u32>RAM_OFF) break; // hypervisor pages are not guest RAM
-    const gen = pageGen(host);
-    const e = cacheEntry(host);
-    if (load<u32>(e) != host || load<u32>(e, 12) != gen) {
-      store<u32>(e, host);
-      store<i32>(e, 0, 4);
-      store<u32>(e, 0, 8);
-      store<u32>(e, gen, 12);
-    }
+    const e = cacheEntry(host, pageGen(host));
     let fn = load<i32>(e, 4);
     if (fn == 0) {
       // (+ 1: with a threshold of 1 a block is translated the first time it is reached)

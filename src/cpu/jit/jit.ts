@@ -20,6 +20,8 @@ import { moduleBytes } from './wasm.js';
 export const MAX_TRANSLATIONS = 16384;
 /** Most blocks compiled in one background module. */
 const MAX_BATCH = 512;
+/** Most continuation regions translated along with one region (continueRegion). */
+const MAX_CONTINUATIONS = 16;
 
 export interface JitStats {
   /** Blocks translated and installed. */
@@ -43,9 +45,9 @@ interface Pending {
   gen: number;
 }
 
-/** The cache entry of a block at host address `host` (cpu/as/jit.ts cacheEntry). */
-export function cacheEntryOf(host: number): number {
-  return L.JIT_CACHE_BASE + (Math.imul(host >>> 2, 0x9e3779b1) >>> 16) * L.JIT_CACHE_ENTRY;
+/** The first entry of the two-entry set of a block at host address `host` (cpu/as/jit.ts cacheSet). */
+export function cacheSetOf(host: number): number {
+  return L.JIT_CACHE_BASE + (Math.imul(host >>> 2, 0x9e3779b1) >>> (32 - L.JIT_CACHE_SET_BITS)) * 2 * L.JIT_CACHE_ENTRY;
 }
 
 const log = new Logger('jit');
@@ -94,6 +96,13 @@ export class Jit {
       return L.JIT_FN_NEVER;
     }
     const gen = this.view.getUint32(entry + 12, true);
+    const result = this.compile(region, host, entry, gen);
+    this.continueRegion(page, host & ~0xfff, region, gen);
+    return result;
+  }
+
+  /** Compile `region` now (sync: its table index) or queue it (JIT_FN_PENDING). */
+  private compile(region: Region, host: number, entry: number, gen: number): number {
     if (this.sync) {
       const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(BLOCK_PARAMS, BLOCK_RESULTS, [region.fn])), this.imports());
       this.stats.modules++;
@@ -104,6 +113,31 @@ export class Jit {
     this.batch.push({ region, host, entry, gen });
     if (this.batch.length >= MAX_BATCH) this.flush();
     return L.JIT_FN_PENDING;
+  }
+
+  /**
+   * Straight-line code longer than a region (an unrolled hash round) goes on in further regions: translate them
+   * now, up to MAX_CONTINUATIONS, instead of letting each warm up in the interpreter in turn.
+   */
+  private continueRegion(page: Uint32Array, pageHost: number, region: Region, gen: number): void {
+    const todo = [...region.continuations];
+    for (let n = 0; n < MAX_CONTINUATIONS && todo.length > 0; n++) {
+      const k = todo.shift()!;
+      const h = pageHost + k * 4;
+      const e = this.wayFor(h);
+      if (e < 0) continue;
+      const fn = this.view.getInt32(e + 4, true);
+      if (this.view.getUint32(e, true) === h && fn !== 0) continue; // translated, queued or untranslatable already
+      const next = translateRegion(page, k);
+      if (!next) continue;
+      this.view.setUint32(e, h, true);
+      this.view.setInt32(e + 4, L.JIT_FN_PENDING, true);
+      this.view.setUint32(e + 8, 0, true);
+      this.view.setUint32(e + 12, gen, true);
+      const r = this.compile(next, h, e, gen);
+      if (r !== L.JIT_FN_PENDING) this.view.setInt32(e + 4, r, true);
+      todo.push(...next.continuations);
+    }
   }
 
   /** A translation or compile failed: a translator bug. Counted and logged; the blocks stay interpreted. */
@@ -157,14 +191,28 @@ export class Jit {
     const page = host & ~0xfff;
     for (let id = 1; id < region.blocks.length; id++) {
       const h = page + region.blocks[id] * 4;
-      const e = cacheEntryOf(h);
-      const fn = this.view.getInt32(e + 4, true);
-      if (fn > 0 && this.view.getUint32(e, true) !== h) continue;
+      const e = this.wayFor(h);
+      if (e < 0) continue;
       this.view.setUint32(e, h, true);
       this.view.setInt32(e + 4, index | (id << 16), true);
       this.view.setUint32(e + 8, 0, true);
       this.view.setUint32(e + 12, gen, true);
     }
+  }
+
+  /**
+   * The entry to write a translation of block `h` into: its own, else a way of its set that holds no
+   * translation (fewest instructions counted first); -1 when both hold translations of other blocks.
+   */
+  private wayFor(h: number): number {
+    const e0 = cacheSetOf(h), e1 = e0 + L.JIT_CACHE_ENTRY;
+    if (this.view.getUint32(e0, true) === h) return e0;
+    if (this.view.getUint32(e1, true) === h) return e1;
+    const f0 = this.view.getInt32(e0 + 4, true), f1 = this.view.getInt32(e1 + 4, true);
+    if (f0 > 0 && f1 > 0) return -1;
+    if (f0 > 0) return e1;
+    if (f1 > 0) return e0;
+    return this.view.getUint32(e0 + 8, true) <= this.view.getUint32(e1 + 8, true) ? e0 : e1;
   }
 
   private imports(): WebAssembly.Imports {

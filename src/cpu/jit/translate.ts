@@ -1255,7 +1255,11 @@ class Block {
       if (!(this.okCache.get(k) ?? this.translatable(k))) { this.bail(k); return; }
       this.i = k;
       if (this.insn(this.words[k], k) === 'end') return;
-      if (k - s >= MAX_REGION) { this.exit(() => this.pcOf(k + 1), k + 1 - s); return; }
+      if (k - s + 1 >= MAX_REGION && k + 1 < n) { // a straight run too long for one region: it goes on there
+        this.cuts.push(k + 1);
+        this.exit(() => this.pcOf(k + 1), k + 1 - s);
+        return;
+      }
     }
   }
 
@@ -1289,6 +1293,8 @@ class Block {
   blockStarts(): number[] {
     return [...this.starts];
   }
+  /** Page indices where a block was cut because the region was full (Region.continuations). */
+  readonly cuts: number[] = [];
 
   /** The function, or null if not even the first instruction is translated. */
   build(): WasmFunction | null {
@@ -1370,6 +1376,11 @@ export interface Region {
   fn: WasmFunction;
   /** blocks[id] = index in the page of the block's first instruction; blocks[0] is the requested entry. */
   blocks: number[];
+  /**
+   * Page indices where straight-line code goes on after the region ran out of room: as hot as the region, so
+   * the host translates them with it instead of letting each warm up in the interpreter.
+   */
+  continuations: number[];
 }
 
 /**
@@ -1380,7 +1391,7 @@ export interface Region {
 export function translateRegion(words: Uint32Array, entry = 0): Region | null {
   const b = new Block(words, entry);
   const fn = b.build();
-  return fn ? { fn, blocks: b.blockStarts() } : null;
+  return fn ? { fn, blocks: b.blockStarts(), continuations: [...new Set(b.cuts)] } : null;
 }
 
 /** translateRegion's function alone. */

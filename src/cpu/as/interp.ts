@@ -13,7 +13,9 @@
 // shared 2-core host): a load/store loop went from 50 to 80 MIPS, a mixed integer loop from 72 to 96.
 
 import { S_PC, S_EXIT, S_EXIT_REQ, S_INSTRET, EXIT_BUDGET, EXIT_REQUEST, DOM_JIT_THRESHOLD } from "../layout";
-import { jitEnter, jitRetired, jitRunStart } from "./jit";
+import {
+  jitEnter, jitRetired, jitRunStart, jitStepArmed, jitResumeNext, jitStepFetched, jitResumeTaken,
+} from "./jit";
 import { cpu, pc, npc, fault, stop, irqCheckPending, selectVcpu } from "./state";
 import { fetchFast, fetchHit, fetchSlow, invalidateFetch, requestIrqCheck, tlbSyncGeneration } from "./memory";
 import { pollInterrupts, undefinedInsn, checkFpEnabled } from "./exception";
@@ -120,6 +122,17 @@ export function run(index: u32, budget: i32): u32 {
           continue;
         }
       }
+      // The JIT stopped before the previous instruction, which has run: translated code may go on from here
+      // (after the interrupt check: the instruction may have been an MMIO access that raised one)
+      if (jitResumeNext) {
+        jitResumeTaken();
+        const q = jitEnter(p, n);
+        n -= jitRetired;
+        if (q != p || jitStepArmed) {
+          p = q;
+          continue;
+        }
+      }
       insn = fetchSlow();
       if (fault) {
         fault = false;
@@ -127,6 +140,7 @@ export function run(index: u32, budget: i32): u32 {
         n--;
         continue;
       }
+      if (jitStepArmed) jitStepFetched();
     }
     n--;
     switch (insn >> 24) {

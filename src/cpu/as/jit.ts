@@ -15,11 +15,11 @@
 
 import {
   DOM_JIT_THRESHOLD, DOM_JIT_FLUSHES, JIT_CACHE_BASE, JIT_CACHE_ENTRIES, JIT_CACHE_ENTRY, JIT_PAGE_GEN_BASE,
-  JIT_CACHE_SET_BITS,
+  JIT_CACHE_SET_BITS, JIT_FN_NEVER,
   RAM_OFF, S_JIT_RETIRED, S_JIT_INSTRET,
 } from "../layout";
 import { cpu, irqCheckPending } from "./state";
-import { fetchFast, fetchProbe, fetchHost } from "./memory";
+import { fetchFast, fetchProbe, fetchHost, invalidateFetch } from "./memory";
 import { hostJitTranslate } from "./host";
 
 /** Instructions retired by translated blocks in the last jitEnter. */
@@ -33,6 +33,8 @@ let lastBudget: i32 = 0;
 /** run() starts: budgets of an earlier run are not comparable. */
 export function jitRunStart(): void {
   lastEntry = 0;
+  jitStepArmed = false;
+  jitResumeNext = false;
 }
 
 /**
@@ -45,16 +47,23 @@ export function jitRunStart(): void {
 }
 
 /**
- * The entry of `host` in its set, or a way claimed for it (cleared): a way that holds no translation rather than
- * one that does, else the one with fewer instructions counted, else the second.
+ * The entry of `host` in its set, or a way claimed for it (cleared): its own stale one (an older generation of
+ * its page), else one that holds no translation, the one with fewer instructions counted first. 0 when both
+ * ways hold translations of other blocks: a block start that is not yet known never evicts translated code.
  */
 function cacheEntry(host: u32, gen: u32): u32 {
   const e0 = cacheSet(host), e1 = e0 + JIT_CACHE_ENTRY;
-  if (load<u32>(e0) == host && load<u32>(e0, 12) == gen) return e0;
-  if (load<u32>(e1) == host && load<u32>(e1, 12) == gen) return e1;
+  const h0 = load<u32>(e0) == host, h1 = load<u32>(e1) == host;
+  if (h0 && load<u32>(e0, 12) == gen) return e0;
+  if (h1 && load<u32>(e1, 12) == gen) return e1;
   const f0 = load<i32>(e0, 4), f1 = load<i32>(e1, 4);
-  let e = e1;
-  if (f0 <= 0 && (f1 > 0 || load<u32>(e0, 8) <= load<u32>(e1, 8))) e = e0;
+  let e: u32;
+  if (h0) e = e0;
+  else if (h1) e = e1;
+  else if (f0 > 0 && f1 > 0) return 0;
+  else if (f0 > 0) e = e1;
+  else if (f1 > 0) e = e0;
+  else e = load<u32>(e0, 8) <= load<u32>(e1, 8) ? e0 : e1;
   store<u32>(e, host);
   store<i32>(e, 0, 4);
   store<u32>(e, 0, 8);
@@ -88,6 +97,7 @@ export function jitEnter(p: u64, budget: i32): u64 {
     const host = fetchHost(p);
     if (host < <u32>RAM_OFF) break; // hypervisor pages are not guest RAM
     const e = cacheEntry(host, pageGen(host));
+    if (e == 0) break; // its set is full of translations: interpreted, uncounted
     let fn = load<i32>(e, 4);
     if (fn == 0) {
       // (+ 1: with a threshold of 1 a block is translated the first time it is reached)
@@ -105,6 +115,7 @@ export function jitEnter(p: u64, budget: i32): u64 {
     }
     if (fn < 0) { // JIT_FN_NEVER, JIT_FN_PENDING: keep counting (the host's statistics read the counts)
       store<u32>(e, load<u32>(e, 8) + 1, 8);
+      if (fn == JIT_FN_NEVER) armStep();
       break;
     }
     // fn: table index of the region's function (bits 15:0) and the id of this block in the region (bits 23:16)
@@ -112,11 +123,40 @@ export function jitEnter(p: u64, budget: i32): u64 {
     const r = load<i32>(cpu + S_JIT_RETIRED);
     retired += r;
     p = next;
-    if (r == 0) break; // it stopped at its first instruction: the interpreter executes that one
+    if (r == 0) { // it stopped at its first instruction (a TLB miss, ...): the interpreter executes that one
+      armStep();
+      break;
+    }
   }
   jitRetired = retired;
   if (retired != 0) store<i64>(cpu + S_JIT_INSTRET, load<i64>(cpu + S_JIT_INSTRET) + <i64>retired);
   return p;
+}
+
+/**
+ * Translated code stopped before an instruction, or cannot start with it: the run loop executes that one
+ * instruction and then calls jitResume, instead of interpreting on to the next branch (straight-line code such
+ * as an unrolled hash round has none for a thousand instructions). The arming goes through the slow fetch path,
+ * so the loop pays nothing for it otherwise.
+ */
+export let jitStepArmed: bool = false;
+/** Set by the run loop after the stepped instruction's fetch: at the next instruction, call jitEnter. */
+export let jitResumeNext: bool = false;
+
+function armStep(): void {
+  jitStepArmed = true;
+  invalidateFetch();
+}
+
+/** The run loop fetched the instruction it steps: have the next fetch take the slow path and resume. */
+export function jitStepFetched(): void {
+  jitStepArmed = false;
+  jitResumeNext = true;
+  invalidateFetch();
+}
+
+export function jitResumeTaken(): void {
+  jitResumeNext = false;
 }
 
 /** IC IALLU, IC IALLUIS: every translation is stale. */

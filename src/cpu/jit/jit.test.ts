@@ -664,3 +664,105 @@ test('when the translations outgrow their limit all are dropped and translation 
   assert.ok(p.jit.e.jitStats.resets > 0, `resets: ${p.jit.e.jitStats.resets}`);
   assert.ok(p.jit.e.jitInstret(0) > 500n, `ran translated: ${p.jit.e.jitInstret(0)}`);
 });
+
+// ---------------------------------------------------------------- straight-line code after a hand-back
+
+// An MMIO load in the middle of a long loop body: translated code stops before it every time; the interpreter
+// executes that one load and translated code takes over again right after it (not only at the next branch).
+const RESUME_LOOP = asmOrEmpty(`
+  mov x0, #200
+  movz x1, #0x900, lsl #16    // MMIO
+loop:
+  add x4, x5, #1
+  add x5, x6, #2
+  add x6, x7, #3
+  add x7, x8, #4
+  add x8, x9, #5
+  add x9, x4, #6
+  add x4, x5, #7
+  add x5, x6, #8
+  add x6, x7, #9
+  add x7, x8, #10
+  add x8, x9, #11
+  add x9, x4, #12
+  add x4, x5, #13
+  add x5, x6, #14
+  add x6, x7, #15
+  add x7, x8, #16
+  add x8, x9, #17
+  add x9, x4, #18
+  add x4, x5, #19
+  add x5, x6, #20
+  add x6, x7, #21
+  add x7, x8, #22
+  add x8, x9, #23
+  add x9, x4, #24
+  add x4, x5, #25
+  add x5, x6, #26
+  add x6, x7, #27
+  add x7, x8, #28
+  add x8, x9, #29
+  add x9, x4, #30
+  add x4, x5, #31
+  add x5, x6, #32
+  add x6, x7, #33
+  add x7, x8, #34
+  add x8, x9, #35
+  add x9, x4, #36
+  add x4, x5, #37
+  add x5, x6, #38
+  add x6, x7, #39
+  add x7, x8, #40
+  ldr w2, [x1, #4]
+  add x4, x5, #1
+  add x5, x6, #2
+  add x6, x7, #3
+  add x7, x8, #4
+  add x8, x9, #5
+  add x9, x4, #6
+  add x4, x5, #7
+  add x5, x6, #8
+  add x6, x7, #9
+  add x7, x8, #10
+  add x8, x9, #11
+  add x9, x4, #12
+  add x4, x5, #13
+  add x5, x6, #14
+  add x6, x7, #15
+  add x7, x8, #16
+  add x8, x9, #17
+  add x9, x4, #18
+  add x4, x5, #19
+  add x5, x6, #20
+  add x6, x7, #21
+  add x7, x8, #22
+  add x8, x9, #23
+  add x9, x4, #24
+  add x4, x5, #25
+  add x5, x6, #26
+  add x6, x7, #27
+  add x7, x8, #28
+  add x8, x9, #29
+  add x9, x4, #30
+  add x4, x5, #31
+  add x5, x6, #32
+  add x6, x7, #33
+  add x7, x8, #34
+  add x8, x9, #35
+  add x9, x4, #36
+  add x4, x5, #37
+  add x5, x6, #38
+  add x6, x7, #39
+  add x7, x8, #40
+  subs x0, x0, #1
+  b.ne loop
+  hvc #0`);
+
+test('after translated code hands one instruction back, translated code resumes right after it', { skip }, async () => {
+  const p = await pair();
+  assert.equal(start(p, RESUME_LOOP, 1_000_000), L.EXIT_HVC);
+  const insns = 2 + 200 * 83 + 1;
+  assert.equal(p.jit.e.instret(0), BigInt(insns));
+  // all but the MMIO loads and the first iterations run translated
+  assert.ok(p.jit.e.jitInstret(0) > BigInt(Math.floor(insns * 0.9)), `ran translated: ${p.jit.e.jitInstret(0)} of ${insns}`);
+});

@@ -206,7 +206,7 @@ export class Jit {
    */
   private wayFor(h: number): number {
     const e0 = cacheSetOf(h), e1 = e0 + L.JIT_CACHE_ENTRY;
-    if (this.view.getUint32(e0, true) === h) return e0;
+    if (this.view.getUint32(e0, true) === h) return e0; // its own (a stale generation is overwritten)
     if (this.view.getUint32(e1, true) === h) return e1;
     const f0 = this.view.getInt32(e0 + 4, true), f1 = this.view.getInt32(e1 + 4, true);
     if (f0 > 0 && f1 > 0) return -1;

@@ -352,6 +352,7 @@ class Block {
     if ((insn & 0x3b200c00) === 0x38200800) return this.ldstReg(insn);
     if ((insn & 0x3a000000) === 0x28000000) return this.ldstPair(insn);
     if ((insn & 0x3f000000) === 0x08000000) return this.ldstOrdered(insn);
+    if ((insn & 0x3b000000) === 0x18000000) return this.ldrLiteral(insn, i);
     if (isNop(insn)) return true;
     if ((insn & 0xfff00000) >>> 0 === 0xd5300000) return this.mrs(insn);
     if ((insn & 0xffffffe0) >>> 0 === 0xd50b7420) return this.dcZva(insn);
@@ -707,7 +708,7 @@ class Block {
     return false;
   }
 
-  /** CLZ, REV16, REV32, REV (RBIT and CLS are left to the interpreter). */
+  /** CLZ, CLS, RBIT, REV16, REV32, REV. */
   private dataProc1(insn: number): boolean {
     const sf = (insn >>> 31) !== 0, opcode = (insn >>> 10) & 63;
     if (((insn >>> 16) & 31) !== 0) return false;
@@ -716,8 +717,39 @@ class Block {
       if (sf) { this.x(rn); c.op(Op.i64Clz); this.setX(rd); } else { this.w(rn); c.op(Op.i32Clz); this.setW(rd); }
       return true;
     }
-    // REV16 swaps the bytes of each halfword, REV32 (and 32-bit REV) of each word, REV of the doubleword
-    if (opcode < 1 || opcode > 3 || (opcode === 3 && !sf)) return false;
+    if (opcode === 5) { // CLS: CountLeadingZeroBits(x<N-1:1> EOR x<N-2:0>) = clz((x ^ (x << 1)) >> 1) - 1
+      if (sf) {
+        this.x(rn); c.set(T64[0]);
+        c.get(T64[0]).get(T64[0]).i64(1).op(Op.i64Shl).op(Op.i64Xor).i64(1).op(Op.i64ShrU).op(Op.i64Clz).i64(1).op(Op.i64Sub);
+        this.setX(rd);
+      } else {
+        this.w(rn); c.set(T32[0]);
+        c.get(T32[0]).get(T32[0]).i32(1).op(Op.i32Shl).op(Op.i32Xor).i32(1).op(Op.i32ShrU).op(Op.i32Clz).i32(1).op(Op.i32Sub);
+        this.setW(rd);
+      }
+      return true;
+    }
+    // RBIT reverses the bits (swaps of 1, 2, 4 bits, then of bytes), REV16 swaps the bytes of each halfword,
+    // REV32 (and 32-bit REV) of each word, REV of the doubleword
+    if (opcode === 0) {
+      this.x(rn);
+      if (!sf) c.i64(0xffffffffn).op(Op.i64And);
+      const swapBits = (mask: bigint, shift: number) => {
+        c.set(T64[0]);
+        c.get(T64[0]).i64(shift).op(Op.i64ShrU).i64(BigInt.asIntN(64, mask)).op(Op.i64And);
+        c.get(T64[0]).i64(BigInt.asIntN(64, mask)).op(Op.i64And).i64(shift).op(Op.i64Shl).op(Op.i64Or);
+      };
+      swapBits(0x5555555555555555n, 1);
+      swapBits(0x3333333333333333n, 2);
+      swapBits(0x0f0f0f0f0f0f0f0fn, 4);
+      swapBits(0x00ff00ff00ff00ffn, 8);
+      swapBits(0x0000ffff0000ffffn, 16);
+      if (sf) c.i64(32).op(Op.i64Rotr);
+      else c.i64(0xffffffffn).op(Op.i64And);
+      this.setX(rd);
+      return true;
+    }
+    if (opcode > 3 || (opcode === 3 && !sf)) return false;
     const steps = opcode === 1 ? 1 : opcode === 2 ? 2 : 3;
     this.x(rn);
     if (!sf) c.i64(0xffffffffn).op(Op.i64And);
@@ -971,6 +1003,25 @@ class Block {
       c.i64(off).op(Op.i64Add);
       this.setX(n, true);
     }
+    return true;
+  }
+
+  /** LDR (literal) W/X, LDRSW (literal), PRFM (literal), and the SIMD&FP S/D/Q forms: PC + imm19 * 4. */
+  private ldrLiteral(insn: number, i: number): boolean {
+    const opc = insn >>> 30, t = insn & 31, c = this.c, fp = (insn & (1 << 26)) !== 0;
+    if (fp && opc === 3) return false; // unallocated
+    if (!fp && opc === 3) return true; // PRFM (literal): a hint
+    if (fp) this.fpCheck();
+    this.pcOf(i);
+    c.i64(sx((insn >>> 5) & 0x7ffff, 19) * 4).op(Op.i64Add).set(T64[3]);
+    if (fp) {
+      const key = opc === 2 ? 3 : opc === 1 ? 0xd : 0x9; // Q, D, S loads
+      this.tlb(opc === 2 ? 16 : opc === 1 ? 8 : 4, false);
+      this.fpTransfer(key, t, 0);
+      return true;
+    }
+    this.tlb(opc === 1 ? 8 : 4, false);
+    this.loadInto(t, opc === 1 ? 3 : 2, opc === 2 ? 2 : 1, 0); // LDRSW sign-extends to 64 bits
     return true;
   }
 

@@ -19,7 +19,7 @@ import {
   RAM_OFF, S_JIT_RETIRED, S_JIT_INSTRET,
 } from "../layout";
 import { cpu, irqCheckPending } from "./state";
-import { fetchFast, fetchProbe, fetchHost, invalidateFetch } from "./memory";
+import { fetchFast, fetchProbe, fetchHost, invalidateFetch, requestIrqCheck } from "./memory";
 import { hostJitTranslate } from "./host";
 
 /** Instructions retired by translated blocks in the last jitEnter. */
@@ -120,9 +120,14 @@ export function jitEnter(p: u64, budget: i32): u64 {
     }
     // fn: table index of the region's function (bits 15:0) and the id of this block in the region (bits 23:16)
     const next = call_indirect<u64>(<u32>fn & 0xffff, p, budget - retired, cpu, <u32>fn >> 16);
-    const r = load<i32>(cpu + S_JIT_RETIRED);
+    const r0 = load<i32>(cpu + S_JIT_RETIRED);
+    const r = r0 & 0x7fffffff;
     retired += r;
     p = next;
+    if (r0 < 0) { // it unmasked interrupts (MSR DAIFClr / DAIF): the run loop looks at them before going on
+      requestIrqCheck();
+      break;
+    }
     if (r == 0) { // it stopped at its first instruction (a TLB miss, ...): the interpreter executes that one
       armStep();
       break;

@@ -766,3 +766,31 @@ test('after translated code hands one instruction back, translated code resumes 
   // all but the MMIO loads and the first iterations run translated
   assert.ok(p.jit.e.jitInstret(0) > BigInt(Math.floor(insns * 0.9)), `ran translated: ${p.jit.e.jitInstret(0)} of ${insns}`);
 });
+
+// ---------------------------------------------------------------- DAIF writes
+
+const DAIF_LOOP = asmOrEmpty(`
+  msr daifset, #2
+  mov x0, #100
+loop:
+  add x1, x1, #1
+  mrs x4, daif
+  msr daifset, #2
+  msr daif, x4
+  subs x0, x0, #1
+  b.ne loop
+  mov x2, #7
+  msr daifclr, #2        // the pending IRQ is taken before the next instruction
+  mov x3, #9
+  hvc #0`);
+
+test('MSR DAIFSet/DAIFClr/DAIF in translated code: an IRQ pending while masked is taken right after the unmask', { skip }, async () => {
+  const p = await pair();
+  both(p, e => e.setIrqLines(0, L.IRQ_LINE_IRQ));
+  assert.equal(start(p, DAIF_LOOP), L.EXIT_HVC);
+  assert.equal(p.jit.e.exitImm(0), VEC.curSpxIrq);
+  assert.equal(p.jit.e.sysreg(0, L.SR_ELR_EL1), CODE + offsetOf(DAIF_LOOP, DAIF_LOOP[DAIF_LOOP.length - 2]));
+  assert.equal(p.jit.e.x(0, 3), 0n);
+  assert.equal(p.jit.e.x(0, 1), 100n);
+  assert.ok(p.jit.e.jitInstret(0) > 300n, `ran translated: ${p.jit.e.jitInstret(0)}`);
+});

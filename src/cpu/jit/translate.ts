@@ -160,11 +160,12 @@ class Block {
   }
 
   /** Leave the region: next PC (pushed by `next`), instructions retired = base + `count`. */
-  private exit(next: () => void, count: number): void {
+  private exit(next: () => void, count: number, flags = 0): void {
     next();
     this.c.set(L_NEXT);
     this.c.get(L_BASE);
     if (count !== 0) this.c.i32(count).op(Op.i32Add);
+    if (flags !== 0) this.c.i32(flags).op(Op.i32Or);
     this.c.set(L_RET);
     this.c.op(Op.br).u32(this.depth);
   }
@@ -356,6 +357,7 @@ class Block {
     if (isNop(insn)) return true;
     if ((insn & 0xfff00000) >>> 0 === 0xd5300000) return this.mrs(insn);
     if ((insn & 0xffffffe0) >>> 0 === 0xd50b7420) return this.dcZva(insn);
+    if (isDaifWrite(insn)) return this.daifWrite(insn, i);
     if ((top === 0x54 && (insn & 0x10) === 0) || (insn & 0x7c000000) === 0x14000000 ||
       (insn & 0x7e000000) === 0x34000000 || (insn & 0x7e000000) === 0x36000000 ||
       ((insn & 0xff9ffc1f) >>> 0 === 0xd61f0000 && ((insn >>> 21) & 3) !== 3)) return this.branch(insn, i);
@@ -832,6 +834,32 @@ class Block {
     return false;
   }
 
+  // ---- PSTATE.DAIF (local_irq_save/restore): MSR DAIFSet, DAIFClr and MSR DAIF, Xt at EL1 (cpu/as/system.ts)
+  /**
+   * Masking goes on in translated code; unmasking ends the region with bit 31 of the retired count set, so that
+   * jitEnter has the run loop check for a now deliverable interrupt before the next instruction (as the
+   * interpreter's requestIrqCheck). At EL0 these depend on SCTLR_EL1.UMA: left to the interpreter.
+   */
+  private daifWrite(insn: number, i: number): boolean | 'end' {
+    const c = this.c, daif = () => c.get(P_CPU).mem(Op.i32Load, 2, L.S_DAIF);
+    this.requireEl1(false);
+    c.get(P_CPU);
+    if ((insn & 0xffffffe0) >>> 0 === 0xd51b4220) { // MSR DAIF, Xt
+      this.w(insn & 31);
+      c.i32(0xf << 6).op(Op.i32And);
+    } else {
+      const bits = ((insn >>> 8) & 15) << 6;
+      if ((insn & (1 << 5)) === 0) { // DAIFSet: nothing can become deliverable
+        daif(); c.i32(bits).op(Op.i32Or).mem(Op.i32Store, 2, L.S_DAIF);
+        return true;
+      }
+      daif(); c.i32(~bits).op(Op.i32And);
+    }
+    c.mem(Op.i32Store, 2, L.S_DAIF);
+    this.exit(() => this.pcOf(i + 1), i + 1 - this.blockStart, RETIRED_CHECK_IRQ);
+    return 'end';
+  }
+
   // ---- MRS of the registers Linux reads on hot paths (cpu/as/sysreg.ts sysregRead)
   /** Stop before this instruction unless the vCPU is at EL1 (and, for SP_EL0, has SPSel = 1). */
   private requireEl1(spsel: boolean): void {
@@ -1250,6 +1278,7 @@ class Block {
           if (b.kind === 'cond') add(k + 1);
           break;
         }
+        if (endsBlock(this.words[k], k)) break;
         k++;
         if (k >= n || leaders.has(k) || !can(k) || size >= MAX_REGION) break;
       }
@@ -1264,7 +1293,7 @@ class Block {
       for (; k < n && k - s < MAX_REGION; k++) {
         if (k !== s && leaders.has(k)) break;
         if (!can(k)) break;
-        if (branchInfo(this.words[k], k) || isRegisterBranch(this.words[k])) { k++; break; }
+        if (endsBlock(this.words[k], k)) { k++; break; }
       }
       return k - s;
     });
@@ -1322,7 +1351,7 @@ class Block {
     for (; k < this.words.length; k++) {
       if (k !== this.entry && this.ids.has(k)) break;
       if (!this.okCache.get(k) && !this.translatable(k)) { stoppedAt = this.words[k]; break; }
-      if (branchInfo(this.words[k], k) || isRegisterBranch(this.words[k])) { k++; break; }
+      if (endsBlock(this.words[k], k)) { k++; break; }
     }
     const loops = [...this.starts].some(s => {
       const b = branchInfo(this.words[s], s);
@@ -1388,6 +1417,21 @@ class Block {
     const body = new Code().append(pro).append(c).append(epi);
     return { locals: LOCALS, body };
   }
+}
+
+/** Bit 31 of S_JIT_RETIRED: the region unmasked interrupts (cpu/as/jit.ts). */
+const RETIRED_CHECK_IRQ = 0x80000000 | 0;
+
+/** MSR DAIFSet, MSR DAIFClr (immediate) and MSR DAIF, Xt. */
+function isDaifWrite(insn: number): boolean {
+  const m = (insn & 0xfffff0df) >>> 0;
+  return m === 0xd50340df || (insn & 0xffffffe0) >>> 0 === 0xd51b4220;
+}
+
+/** Whether translation of a block stops after this instruction: branches, and writes that unmask interrupts. */
+function endsBlock(insn: number, i: number): boolean {
+  return branchInfo(insn, i) !== null || isRegisterBranch(insn) ||
+    (isDaifWrite(insn) && ((insn & 0xffffffe0) >>> 0 === 0xd51b4220 || (insn & (1 << 5)) !== 0));
 }
 
 /** Instruction words known to be translated or not (Block.translatable). */

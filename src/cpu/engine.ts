@@ -31,6 +31,7 @@ export interface EngineHooks {
 
 interface EngineExports {
   run(vcpu: number, budget: number): number;
+  runJit(vcpu: number, budget: number): number;
   resetVcpu(vcpu: number): void;
   flushTlb(vcpu: number): void;
   guestToHost(vcpu: number, va: bigint, acc: number, regime: number): bigint;
@@ -86,7 +87,9 @@ export class Engine {
     this.vcpus = opts.vcpus;
     this.exports = instance.exports as unknown as EngineExports;
     this.jit = jit;
+    this.jitOn = (opts.jitThreshold ?? 0) > 0;
   }
+  private readonly jitOn: boolean;
 
   /** Create a domain's Memory and engine instance from the compiled engine module. */
   static async create(module: WebAssembly.Module, opts: EngineOptions): Promise<Engine> {
@@ -131,7 +134,7 @@ export class Engine {
 
   /** Run `vcpu` for at most `budget` instructions; returns why it stopped. */
   run(vcpu: number, budget: number): ExitReason {
-    const exit = this.exports.run(vcpu, budget) as ExitReason;
+    const exit = (this.jitOn ? this.exports.runJit(vcpu, budget) : this.exports.run(vcpu, budget)) as ExitReason;
     this.jit.flush();
     return exit;
   }

@@ -10,7 +10,7 @@ import { tlbFlushAll, p2m } from "./memory";
 import { translate } from "./mmu";
 import { mmuPa, mmuFsc } from "./mmu";
 
-export { run } from "./interp";
+export { run, runJit } from "./interp";
 
 /**
  * SCTLR_EL1 bits that are RES1 in ARMv8.0 (Arm ARM D17.2.118): 29, 28, 23, 22, 20, 11, and ITD (7) and SED (8),

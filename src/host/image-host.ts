@@ -4,7 +4,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 import type { AptSourcesFile } from '../toolstack/image/apt-sources.js';
 import type { DownloadInfo, HttpResult, ImageHost } from '../toolstack/image/host.js';
 import type { ImageCommandHost } from '../toolstack/cli/image.js';
@@ -71,9 +71,11 @@ export class NodeImageHost implements ImageHost {
       }
       const total = Number(response.headers.get('content-length') ?? info.size ?? 0);
       if (this.progress && total > 0) {
-        bar = new cliProgress.SingleBar(
+        // loaded on demand: only downloads draw a bar, and every tsxen command would pay for the module
+        const { default: progress } = await import('cli-progress');
+        bar = new progress.SingleBar(
           { format: `{label} [{bar}] {percentage}% {done}/{all}`, stream: this.stderr, hideCursor: true, clearOnComplete: false },
-          cliProgress.Presets.shades_classic,
+          progress.Presets.shades_classic,
         );
         bar.start(total, 0, { label: info.label, done: megabytes(0), all: megabytes(total) });
       }

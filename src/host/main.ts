@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { setLogSink } from '../base/log.js';
 import { runCli, type CliHost } from '../toolstack/cli/main.js';
 import { nodeImageCommandHost } from './image-host.js';
-import { createEngine } from './engine-loader.js';
+import { createEngine, loadEngineModule } from './engine-loader.js';
 import { attachStdioConsole, nodeClock, nodeSchedulerHost, readFileBytes, serveXenstore } from './node-platform.js';
 
 function packageVersion(): string {
@@ -13,6 +13,8 @@ function packageVersion(): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `tsxen run` needs the CPU engine: compile it while the command line is parsed and the images are read
+  if (argv[0] === 'run') loadEngineModule().catch(() => {}); // a failure is reported where the engine is created
   setLogSink((level, source, message) => process.stderr.write(`tsxen: ${level}: ${source}: ${message}\n`),
     process.env.TSXEN_DEBUG ? 'debug' : 'info');
   const host: CliHost = {

@@ -4,7 +4,8 @@
 
 import type { Command } from 'commander';
 import { ImageError } from '../image/errors.js';
-import { fetchImages, MIRROR_ENV, type FetchImagesOptions } from '../image/fetch-images.js';
+import type { FetchImagesOptions } from '../image/fetch-images.js';
+import { MIRROR_ENV } from '../image/mirror-env.js';
 import type { ImageHost } from '../image/host.js';
 
 export interface ImageCommandHost {
@@ -45,6 +46,7 @@ export async function imageFetch(args: ImageFetchArgs, host: ImageCommandHost): 
   if (args.keyring !== undefined) options.keyring = args.keyring;
   const started = Date.now();
   try {
+    const { fetchImages } = await import('../image/fetch-images.js'); // on demand: see run.ts
     const images = await fetchImages(options);
     host.stdout(`kernel:   ${images.kernel}`);
     host.stdout(`initrd:   ${images.initrd}`);

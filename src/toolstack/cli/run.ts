@@ -17,7 +17,6 @@ import { ConsoleTail } from '../build/console-tail.js';
 import { XenSystem } from '../build/xen-system.js';
 import { ImageFormatError } from '../../machine/boot/linux-image.js';
 import type { ImageCommandHost } from './image.js';
-import { fetchImages } from '../image/fetch-images.js';
 import { ImageError } from '../image/errors.js';
 
 export interface ConsoleAttachment {
@@ -92,6 +91,8 @@ async function guestConfig(args: RunArgs, host: RunCommandHost): Promise<GuestCo
   let kernelPath = args.kernel;
   let initrdPath = args.initrd;
   if (kernelPath === undefined) {
+    // loaded on demand: the archive, OpenPGP and decompression code is most of the toolstack's start-up
+    const { fetchImages } = await import('../image/fetch-images.js');
     const images = await fetchImages({ host: host.imageHost({}) });
     kernelPath = images.kernel;
     initrdPath ??= images.initrd;

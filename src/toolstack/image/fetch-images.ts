@@ -3,6 +3,7 @@
 // choose the packages, reuse or build the outputs, record them in a manifest.
 
 import { chooseMirror, parseAptSources, type MirrorChoice, type MirrorRequest } from './apt-sources.js';
+import { MIRROR_ENV } from './mirror-env.js';
 import { DebianArchive, mirrorKey, type SuiteIndex } from './archive.js';
 import { sha256Hex } from './bytes.js';
 import { readDeb } from './deb.js';
@@ -15,7 +16,7 @@ import { readKeyring, type Keyring } from './signature.js';
 import type { TarEntry } from './tar.js';
 
 export const DEFAULT_KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
-export const MIRROR_ENV = 'TSXEN_DEBIAN_MIRROR';
+export { MIRROR_ENV };
 const ARCH = 'arm64';
 const COMPONENT = 'main';
 /**

@@ -207,3 +207,19 @@ export function occurrences(haystack: string, needle: string | RegExp): number {
   if (typeof needle === 'string') return haystack.split(needle).length - 1;
   return [...haystack.matchAll(new RegExp(needle.source, needle.flags.includes('g') ? needle.flags : needle.flags + 'g'))].length;
 }
+
+/**
+ * Make the guest panic (sysrq c) and check what a user sees: tsxen ends with status 1 and a crash report that
+ * names the panic and ends with the guest's last console lines.
+ */
+export async function expectPanicReport(guest: GuestConsole, timeoutMs: number): Promise<void> {
+  const from = guest.position;
+  guest.type('echo c > /proc/sysrq-trigger');
+  const exit = await guest.waitExit('exit after the guest panicked', timeoutMs);
+  guest.expect(exit.code === 1, `tsxen ended with ${describeExit(exit)} after a guest panic, not status 1`);
+  const report = guest.transcript.slice(from);
+  guest.expect(report.includes('tsxen run: guest crashed: Linux panicked: sysrq triggered crash'),
+    'no crash report naming the panic');
+  guest.expect(/the guest's last console lines:\n(  \| .*\n)*  \| .*---\[ end Kernel panic - not syncing: sysrq triggered crash \]---/
+    .test(report), 'the crash report does not end with the guest\'s last console lines');
+}

@@ -11,6 +11,7 @@ import {
   requireImages,
   tsxen,
   type GuestConsole,
+  expectPanicReport,
 } from './guest.js';
 
 const BANNER = /Linux version 6\.1\.\S+/g;
@@ -93,15 +94,7 @@ test('a kernel panic (echo c > /proc/sysrq-trigger) is reported as a crash with 
     if ((await requireImages(t)) === undefined) return;
     const { guest } = await boot(['--vcpus', '1', '--memory', '256']);
     t.after(() => guest.kill());
-    const from = guest.position;
-    guest.type('echo c > /proc/sysrq-trigger');
-    const exit = await guest.waitExit('exit after the guest panicked', EXIT_TIMEOUT_MS);
-    guest.expect(exit.code === 1, `tsxen ended with ${describeExit(exit)} after a guest panic, not status 1`);
-    const report = guest.transcript.slice(from);
-    guest.expect(report.includes('tsxen run: guest crashed: Linux panicked: sysrq triggered crash'),
-      'no crash report naming the panic');
-    guest.expect(/the guest's last console lines:\n(  \| .*\n)*  \| .*---\[ end Kernel panic - not syncing: sysrq triggered crash \]---/
-      .test(report), 'the crash report does not end with the guest\'s last console lines');
+    await expectPanicReport(guest, EXIT_TIMEOUT_MS);
   });
 
 test('a kernel that is not an arm64 Image (the initramfs) is refused with a clear message and a non-zero status',

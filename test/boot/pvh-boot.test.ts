@@ -13,6 +13,7 @@ import { skipUnlessPeer, type Peer } from '../../src/host/peers.js';
 import {
   BOOT_TIMEOUT_MS, COMMAND_TIMEOUT_MS, describeExit, EXIT_TIMEOUT_MS, occurrences, requireImages, tsxen,
   type GuestConsole,
+  expectPanicReport,
 } from './guest.js';
 
 const XENSTORE_UTILS: Peer = { command: 'xenstore-ls', debianPackage: 'xenstore-utils' };
@@ -156,15 +157,7 @@ test('a kernel panic (echo c > /proc/sysrq-trigger) is reported as a crash with 
     if ((await requireImages(t)) === undefined) return;
     const { guest } = await bootPvh();
     t.after(() => guest.kill());
-    const from = guest.position;
-    guest.type('echo c > /proc/sysrq-trigger');
-    const exit = await guest.waitExit('exit after the guest panicked', COMMAND_TIMEOUT_MS);
-    guest.expect(exit.code === 1, `tsxen ended with ${describeExit(exit)} after a guest panic, not status 1`);
-    const report = guest.transcript.slice(from);
-    guest.expect(report.includes('tsxen run: guest crashed: Linux panicked: sysrq triggered crash'),
-      'no crash report naming the panic');
-    guest.expect(/the guest's last console lines:\n(  \| .*\n)*  \| .*---\[ end Kernel panic - not syncing: sysrq triggered crash \]---/
-      .test(report), 'the crash report does not end with the guest\'s last console lines');
+    await expectPanicReport(guest, COMMAND_TIMEOUT_MS);
   });
 
 test('--vuart adds the SBSA UART for early debugging while the console stays on hvc0; TSXEN_XENSTORED_PATH places the socket',

@@ -673,87 +673,13 @@ const RESUME_LOOP = asmOrEmpty(`
   mov x0, #200
   movz x1, #0x900, lsl #16    // MMIO
 loop:
-  add x4, x5, #1
-  add x5, x6, #2
-  add x6, x7, #3
-  add x7, x8, #4
-  add x8, x9, #5
-  add x9, x4, #6
-  add x4, x5, #7
-  add x5, x6, #8
-  add x6, x7, #9
-  add x7, x8, #10
-  add x8, x9, #11
-  add x9, x4, #12
-  add x4, x5, #13
-  add x5, x6, #14
-  add x6, x7, #15
-  add x7, x8, #16
-  add x8, x9, #17
-  add x9, x4, #18
-  add x4, x5, #19
-  add x5, x6, #20
-  add x6, x7, #21
-  add x7, x8, #22
-  add x8, x9, #23
-  add x9, x4, #24
-  add x4, x5, #25
-  add x5, x6, #26
-  add x6, x7, #27
-  add x7, x8, #28
-  add x8, x9, #29
-  add x9, x4, #30
-  add x4, x5, #31
-  add x5, x6, #32
-  add x6, x7, #33
-  add x7, x8, #34
-  add x8, x9, #35
-  add x9, x4, #36
-  add x4, x5, #37
-  add x5, x6, #38
-  add x6, x7, #39
-  add x7, x8, #40
+  .rept 40
+  add x4, x4, #1
+  .endr
   ldr w2, [x1, #4]
-  add x4, x5, #1
-  add x5, x6, #2
-  add x6, x7, #3
-  add x7, x8, #4
-  add x8, x9, #5
-  add x9, x4, #6
-  add x4, x5, #7
-  add x5, x6, #8
-  add x6, x7, #9
-  add x7, x8, #10
-  add x8, x9, #11
-  add x9, x4, #12
-  add x4, x5, #13
-  add x5, x6, #14
-  add x6, x7, #15
-  add x7, x8, #16
-  add x8, x9, #17
-  add x9, x4, #18
-  add x4, x5, #19
-  add x5, x6, #20
-  add x6, x7, #21
-  add x7, x8, #22
-  add x8, x9, #23
-  add x9, x4, #24
-  add x4, x5, #25
-  add x5, x6, #26
-  add x6, x7, #27
-  add x7, x8, #28
-  add x8, x9, #29
-  add x9, x4, #30
-  add x4, x5, #31
-  add x5, x6, #32
-  add x6, x7, #33
-  add x7, x8, #34
-  add x8, x9, #35
-  add x9, x4, #36
-  add x4, x5, #37
-  add x5, x6, #38
-  add x6, x7, #39
-  add x7, x8, #40
+  .rept 40
+  add x5, x5, x4
+  .endr
   subs x0, x0, #1
   b.ne loop
   hvc #0`);

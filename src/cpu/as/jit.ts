@@ -1,8 +1,9 @@
 // cpu/as/jit.ts - the interpreter's side of the JIT (ENGINE.md "two tiers"): a code cache index in the shared
-// Memory (layout.ts JIT_*), execution counts of blocks while they are interpreted, entry into translated blocks
-// through the function table, and invalidation by instruction-cache maintenance.
+// Memory (layout.ts JIT_*), hotness counts of block starts while they are interpreted, entry into translated
+// regions through the function table, the hand-back of single instructions, and invalidation by
+// instruction-cache maintenance. src/cpu/jit/README.md describes the whole tier.
 //
-// A block starts at a branch target and never crosses its 4 KiB page. It is keyed by the host address of its
+// A region starts at a branch target and never crosses its 4 KiB page. It is keyed by the host address of its
 // first instruction, i.e. by guest physical address: the virtual-to-physical mapping is checked on every entry
 // by the fetch TLB, so remapping a page needs no invalidation. Changing code does, and the architecture says so:
 // after writing instructions software must invalidate the instruction cache (IC IVAU / IC IALLU) before running
@@ -11,7 +12,8 @@
 //
 // Translated code (src/cpu/jit/translate.ts) reads guest state from the vCPU block and soft TLB only; on anything
 // it does not handle inline (a TLB miss, an unaligned SP, an instruction it does not translate) it returns the
-// PC of that instruction unexecuted and the interpreter carries on, so faults are always taken by the interpreter.
+// PC of that instruction unexecuted: the interpreter executes it, so faults are always taken by the interpreter,
+// and translated code resumes at the next instruction (armStep).
 
 import {
   DOM_JIT_THRESHOLD, DOM_JIT_FLUSHES, JIT_CACHE_BASE, JIT_CACHE_ENTRIES, JIT_CACHE_ENTRY, JIT_PAGE_GEN_BASE,
@@ -76,9 +78,9 @@ function cacheEntry(host: u32, gen: u32): u32 {
 }
 
 /**
- * Called by the run loop at a branch target `p` while the JIT is on: run translated blocks from `p` as long as
- * there are some (following their branches), count executions of blocks that have none, and translate those
- * that became hot. Returns the PC to carry on from and leaves the instructions retired in `jitRetired`.
+ * Called by the run loop at a branch target `p` while the JIT is on: run translated regions from `p` as long as
+ * there are some (following their exits), count the instructions interpreted from block starts that have none,
+ * and translate those that became hot. Returns the PC to carry on from and leaves the instructions retired in `jitRetired`.
  */
 export function jitEnter(p: u64, budget: i32): u64 {
   // Hotness is counted in instructions, not entries: the instructions the interpreter ran since the last entry it

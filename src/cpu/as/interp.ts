@@ -14,7 +14,7 @@
 
 import { S_PC, S_EXIT, S_EXIT_REQ, S_INSTRET, EXIT_BUDGET, EXIT_REQUEST, DOM_JIT_THRESHOLD } from "../layout";
 import {
-  jitEnter, jitRetired, jitRunStart, jitStepArmed, jitResumeNext, jitStepFetched, jitResumeTaken,
+  jitEnter, jitRetired, jitRunStart, jitSample, jitStepArmed, jitResumeNext, jitStepFetched, jitResumeTaken,
 } from "./jit";
 import { cpu, pc, npc, fault, stop, irqCheckPending, selectVcpu } from "./state";
 import { fetchFast, fetchHit, fetchSlow, invalidateFetch, requestIrqCheck, tlbSyncGeneration } from "./memory";
@@ -209,29 +209,29 @@ export function runJit(index: u32, budget: i32): u32 {
       // ---- Branches: B, BL, B.cond (o0 = 0), CBZ/CBNZ, TBZ/TBNZ, BR/BLR/RET; hints and barriers that are NOPs.
       case 0x14: case 0x15: case 0x16: case 0x17:
         p = branchImm(insn, p);
-        if (jit) { p = jitEnter(p, n); n -= jitRetired; }
+        if (jit && jitSample()) { p = jitEnter(p, n); n -= jitRetired; }
         continue;
       case 0x94: case 0x95: case 0x96: case 0x97:
         p = branchLink(insn, p);
-        if (jit) { p = jitEnter(p, n); n -= jitRetired; }
+        if (jit && jitSample()) { p = jitEnter(p, n); n -= jitRetired; }
         continue;
       case 0x54:
         if ((insn & 0x10) != 0) break;
         p = condBranch(insn, p);
-        if (jit) { p = jitEnter(p, n); n -= jitRetired; }
+        if (jit && jitSample()) { p = jitEnter(p, n); n -= jitRetired; }
         continue;
       case 0x34: case 0x35: case 0xb4: case 0xb5:
         p = compareBranch(insn, p);
-        if (jit) { p = jitEnter(p, n); n -= jitRetired; }
+        if (jit && jitSample()) { p = jitEnter(p, n); n -= jitRetired; }
         continue;
       case 0x36: case 0x37: case 0xb6: case 0xb7:
         p = testBranch(insn, p);
-        if (jit) { p = jitEnter(p, n); n -= jitRetired; }
+        if (jit && jitSample()) { p = jitEnter(p, n); n -= jitRetired; }
         continue;
       case 0xd6:
         if (!isBranchToReg(insn)) break;
         p = branchToReg(insn, p);
-        if (jit) { p = jitEnter(p, n); n -= jitRetired; }
+        if (jit && jitSample()) { p = jitEnter(p, n); n -= jitRetired; }
         continue;
       case 0xd5: // why: ~5 M per Linux boot (MRS 2.4 M, DC ZVA 1 M) went through four levels of decode
         if (isNop(insn)) {

@@ -35,6 +35,7 @@ let lastBudget: i32 = 0;
 /** run() starts: budgets of an earlier run are not comparable. */
 export function jitRunStart(): void {
   lastEntry = 0;
+  jitSampleEvery = load<u32>(DOM_JIT_THRESHOLD) > 1 ? JIT_SAMPLE : 1;
   jitStepArmed = false;
   jitResumeNext = false;
 }
@@ -136,8 +137,27 @@ export function jitEnter(p: u64, budget: i32): u64 {
     }
   }
   jitRetired = retired;
-  if (retired != 0) store<i64>(cpu + S_JIT_INSTRET, load<i64>(cpu + S_JIT_INSTRET) + <i64>retired);
+  if (retired != 0) {
+    store<i64>(cpu + S_JIT_INSTRET, load<i64>(cpu + S_JIT_INSTRET) + <i64>retired);
+    jitSkip = 0; // translated code nearby: look at every branch
+  } else if (jitSkip < 0) jitSkip = jitSampleEvery - 1;
   return p;
+}
+
+/**
+ * Branches the run loop lets pass without a jitEnter while it runs code with no translations around: looking up
+ * every branch target cost a boot ~25% with nothing translated. Hotness is then counted from a sample of the
+ * block starts (instructions are still all counted, to the sampled starts), and the first branch into a
+ * translation turns the sampling off until code without translations runs again.
+ */
+const JIT_SAMPLE: i32 = 4;
+let jitSkip: i32 = 0;
+/** JIT_SAMPLE, or 1 with a threshold of 1 (tests: a block is translated the first time a branch reaches it). */
+let jitSampleEvery: i32 = JIT_SAMPLE;
+
+/** Whether the run loop should call jitEnter at this branch. */
+@inline export function jitSample(): bool {
+  return --jitSkip < 0;
 }
 
 /**

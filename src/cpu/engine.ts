@@ -249,8 +249,7 @@ export class Engine {
    * maintenance (the host loading a kernel or a test program; guests themselves use IC IVAU / IC IALLU).
    */
   invalidateCode(): void {
-    if (this.view.getUint32(L.DOM_JIT_THRESHOLD, true) === 0) return;
-    this.bytes.fill(0, L.JIT_CACHE_BASE, L.JIT_CACHE_BASE + L.JIT_CACHE_ENTRIES * L.JIT_CACHE_ENTRY);
+    if (this.jitOn) this.jit.invalidate();
   }
   readPhys(pa: bigint, length: number): Uint8Array {
     const h = this.ramRange(pa, length);

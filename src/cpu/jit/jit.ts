@@ -130,10 +130,7 @@ export class Jit {
       if (this.view.getUint32(e, true) === h && fn !== 0) continue; // translated, queued or untranslatable already
       const next = translateRegion(page, k);
       if (!next) continue;
-      this.view.setUint32(e, h, true);
-      this.view.setInt32(e + 4, L.JIT_FN_PENDING, true);
-      this.view.setUint32(e + 8, 0, true);
-      this.view.setUint32(e + 12, gen, true);
+      this.setEntry(e, h, L.JIT_FN_PENDING, gen);
       const r = this.compile(next, h, e, gen);
       if (r !== L.JIT_FN_PENDING) this.view.setInt32(e + 4, r, true);
       todo.push(...next.continuations);
@@ -193,10 +190,7 @@ export class Jit {
       const h = page + region.blocks[id] * 4;
       const e = this.wayFor(h);
       if (e < 0) continue;
-      this.view.setUint32(e, h, true);
-      this.view.setInt32(e + 4, index | (id << 16), true);
-      this.view.setUint32(e + 8, 0, true);
-      this.view.setUint32(e + 12, gen, true);
+      this.setEntry(e, h, index | (id << 16), gen);
     }
   }
 
@@ -215,6 +209,14 @@ export class Jit {
     return this.view.getUint32(e0 + 8, true) <= this.view.getUint32(e1 + 8, true) ? e0 : e1;
   }
 
+  /** A cache entry (layout.ts JIT_CACHE_*): block at host `h`, translation `fn`, no count, page generation. */
+  private setEntry(e: number, h: number, fn: number, gen: number): void {
+    this.view.setUint32(e, h, true);
+    this.view.setInt32(e + 4, fn, true);
+    this.view.setUint32(e + 8, 0, true);
+    this.view.setUint32(e + 12, gen, true);
+  }
+
   private imports(): WebAssembly.Imports {
     return { env: { memory: this.memory } };
   }
@@ -228,9 +230,14 @@ export class Jit {
     return index;
   }
 
-  /** Drop every translation (the cache index is cleared; table slots are reused from 1). */
-  private reset(): void {
+  /** Forget every translation: the cache index is cleared (Engine.invalidateCode, and reset below). */
+  invalidate(): void {
     new Uint8Array(this.memory.buffer, L.JIT_CACHE_BASE, L.JIT_CACHE_ENTRIES * L.JIT_CACHE_ENTRY).fill(0);
+  }
+
+  /** Drop every translation to reuse the table: the cache index is cleared and slots are reused from 1. */
+  private reset(): void {
+    this.invalidate();
     this.next = 1;
     this.stats.resets++;
   }

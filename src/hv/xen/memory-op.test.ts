@@ -151,14 +151,19 @@ test('hostile reservations make no progress rather than fail loudly', async () =
   assert.equal(t.d.totPages, 1024);
 });
 
-test('a large populate_physmap continues: the HVC is re-executed with the progress in cmd', async () => {
-  const t = await xenTestbed(createEngine, { ramSize: 32 << 20 });
-  const n = 5000;
+/** A xen_memory_reservation at GUEST.ARG listing `n` consecutive guest frames from 0x40400 (a list at 0x4030_0000). */
+function writeFrameReservation(t: XenTestbed, n: number): void {
   const list = new Uint8Array(n * 8);
   const v = new DataView(list.buffer);
   for (let i = 0; i < n; i++) v.setBigUint64(i * 8, 0x40400n + BigInt(i), true);
   t.e.writePhys(0x4030_0000n, list);
   t.e.writePhys(GUEST.ARG, reservation(0x4030_0000n, n));
+}
+
+test('a large populate_physmap continues: the HVC is re-executed with the progress in cmd', async () => {
+  const t = await xenTestbed(createEngine, { ramSize: 32 << 20 });
+  const n = 5000;
+  writeFrameReservation(t, n);
   t.e.setPc(0, 0x4000_0104n); // as if the HVC at 0x4000_0100 just trapped
   const first = t.call(HYPERVISOR_memory_op, [XENMEM_populate_physmap, GUEST.ARG]);
   assert.equal(first, XENMEM_populate_physmap | (4096 << 6));
@@ -171,11 +176,7 @@ test('a large populate_physmap continues: the HVC is re-executed with the progre
 test('decrease_reservation stops with partial progress when the P2M overlay table is full', async () => {
   const t = await xenTestbed(createEngine, { ramSize: 32 << 20 });
   const n = 5000;
-  const list = new Uint8Array(n * 8);
-  const v = new DataView(list.buffer);
-  for (let i = 0; i < n; i++) v.setBigUint64(i * 8, 0x40400n + BigInt(i), true);
-  t.e.writePhys(0x4030_0000n, list);
-  t.e.writePhys(GUEST.ARG, reservation(0x4030_0000n, n));
+  writeFrameReservation(t, n);
   let r = t.call(HYPERVISOR_memory_op, [XENMEM_decrease_reservation, GUEST.ARG]);
   while (r > n) { t.d.hypercall(0); r = Number(t.e.x(0, 0)); } // follow continuations
   assert.equal(r, P2M_OVERLAY_MAX); // one overlay entry per hole
